@@ -1,0 +1,28 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { ApiToken } from '../entities/api-token';
+import type { User } from '../entities/user';
+import { hashToken } from './tokens';
+
+export type AuthenticationResult = { user: User; token: ApiToken } | { error: string };
+
+const LAST_USED_RESOLUTION_MS = 60_000;
+
+/** Resolves `Authorization: Bearer <token>` (or a bare token from a WebSocket connection_init) to its user. */
+export async function authenticate(em: EntityManager, credential: string | undefined | null): Promise<AuthenticationResult> {
+  if (!credential) return { error: 'Missing credentials: send "Authorization: Bearer <token>"' };
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(credential.trim());
+  const secret = match ? match[1] : credential.trim();
+  if (!secret || /\s/.test(secret)) return { error: 'Malformed Authorization header: expected "Bearer <token>"' };
+
+  const token = await em.findOne(ApiToken, { tokenHash: hashToken(secret) }, { populate: ['user'] });
+  if (!token) return { error: 'Invalid API token' };
+  const now = new Date();
+  if (token.revokedAt) return { error: 'API token has been revoked' };
+  if (token.expiresAt && token.expiresAt <= now) return { error: 'API token has expired' };
+  if (!token.user.isActive) return { error: 'User is deactivated' };
+
+  if (!token.lastUsedAt || now.getTime() - token.lastUsedAt.getTime() > LAST_USED_RESOLUTION_MS) {
+    await em.nativeUpdate(ApiToken, { id: token.id }, { lastUsedAt: now });
+  }
+  return { user: token.user, token };
+}

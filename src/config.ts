@@ -1,0 +1,52 @@
+import path from 'node:path';
+
+export interface Config {
+  port: number;
+  host: string;
+  dataDir: string;
+  /** PostgreSQL connection URL; undefined → embedded PGlite under `dataDir/pgdata`. */
+  databaseUrl?: string;
+  databasePoolSize: number;
+  adminToken?: string;
+  /** Key material for AES-256-GCM secrets; undefined → generated into `dataDir/secret-key`. */
+  secretKey?: string;
+  logLevel: string;
+  maxRequestBodyBytes: number;
+  graphqlMaxDepth: number;
+  graphqlMaxComplexity: number;
+  shutdownTimeoutMs: number;
+}
+
+export class ConfigError extends Error {}
+
+function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new ConfigError(`${name} must be an integer between ${min} and ${max}, got "${raw}"`);
+  }
+  return value;
+}
+
+function optional(env: NodeJS.ProcessEnv, name: string): string | undefined {
+  const raw = env[name];
+  return raw === undefined || raw.trim() === '' ? undefined : raw.trim();
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  return {
+    port: integer(env, 'PORT', 4000, 0, 65535),
+    host: optional(env, 'HOST') ?? '127.0.0.1',
+    dataDir: path.resolve(optional(env, 'DATA_DIR') ?? './data'),
+    databaseUrl: optional(env, 'DATABASE_URL'),
+    databasePoolSize: integer(env, 'DATABASE_POOL_SIZE', 10, 1, 200),
+    adminToken: optional(env, 'HNP_ADMIN_TOKEN'),
+    secretKey: optional(env, 'HNP_SECRET_KEY'),
+    logLevel: optional(env, 'LOG_LEVEL') ?? 'info',
+    maxRequestBodyBytes: integer(env, 'MAX_REQUEST_BODY_BYTES', 5 * 1024 * 1024, 1024, 256 * 1024 * 1024),
+    graphqlMaxDepth: integer(env, 'GRAPHQL_MAX_DEPTH', 12, 2, 100),
+    graphqlMaxComplexity: integer(env, 'GRAPHQL_MAX_COMPLEXITY', 50_000, 100, 10_000_000),
+    shutdownTimeoutMs: integer(env, 'SHUTDOWN_TIMEOUT_MS', 10_000, 0, 600_000),
+  };
+}

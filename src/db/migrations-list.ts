@@ -1,0 +1,11 @@
+import type { MigrationObject } from '@mikro-orm/core';
+import { Migration20261125000000_initial } from '../../migrations/Migration20261125000000_initial';
+import { Migration20261125000100_bidirectional_sync_extensions } from '../../migrations/Migration20261125000100_bidirectional_sync_extensions';
+
+/** Every migration, in order. A new migration is added here as well as in migrations/. */
+export const MIGRATIONS: MigrationObject[] = [
+  { name: 'Migration20261125000000_initial', class: Migration20261125000000_initial },
+  { name: 'Migration20261125000100_bidirectional_sync_extensions', class: Migration20261125000100_bidirectional_sync_extensions },
+];
+
+export const INITIAL_MIGRATION = 'Migration20261125000000_initial';

@@ -1,0 +1,37 @@
+import { Options } from '@mikro-orm/core';
+import { Migrator } from '@mikro-orm/migrations';
+import { PostgreSqlDriver } from '@mikro-orm/postgresql';
+import { ENTITIES } from '../entities';
+import { MIGRATIONS } from './migrations-list';
+
+export interface OrmConfigInput {
+  clientUrl: string;
+  poolSize: number;
+  /** Called with every SQL statement sent (used by metrics and tests that count statements). */
+  onQuery?: (sql: string) => void;
+}
+
+export function ormConfig(input: OrmConfigInput): Options<PostgreSqlDriver> {
+  return {
+    driver: PostgreSqlDriver,
+    clientUrl: input.clientUrl,
+    entities: ENTITIES,
+    extensions: [Migrator],
+    pool: { min: input.poolSize === 1 ? 1 : 0, max: input.poolSize },
+    migrations: {
+      tableName: 'mikro_orm_migrations',
+      migrationsList: MIGRATIONS,
+      transactional: true,
+      allOrNothing: true,
+      snapshot: false,
+    },
+    allowGlobalContext: false,
+    forceUtcTimezone: true,
+    ignoreUndefinedInQuery: true,
+    discovery: { warnWhenNoEntities: false },
+    onQuery: (sql: string) => {
+      input.onQuery?.(sql);
+      return sql;
+    },
+  };
+}

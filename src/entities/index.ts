@@ -1,0 +1,12 @@
+import { ApiToken } from './api-token';
+import { GitRepository } from './git-repository';
+import { HedgehogFabric } from './hedgehog-fabric';
+import { HedgehogResource } from './hedgehog-resource';
+import { ResourceConflict } from './resource-conflict';
+import { StateTransition } from './state-transition';
+import { SyncOperation } from './sync-operation';
+import { User } from './user';
+
+export { ApiToken, GitRepository, HedgehogFabric, HedgehogResource, ResourceConflict, StateTransition, SyncOperation, User };
+
+export const ENTITIES = [User, ApiToken, GitRepository, HedgehogFabric, HedgehogResource, ResourceConflict, StateTransition, SyncOperation];

@@ -1,0 +1,122 @@
+import DataLoader from 'dataloader';
+import type { FilterQuery } from '@mikro-orm/core';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { ConflictStatus } from '../entities/enums';
+import { GitRepository } from '../entities/git-repository';
+import { HedgehogFabric } from '../entities/hedgehog-fabric';
+import { HedgehogResource } from '../entities/hedgehog-resource';
+import { ResourceConflict } from '../entities/resource-conflict';
+import { StateTransition } from '../entities/state-transition';
+import { SyncOperation } from '../entities/sync-operation';
+import { User } from '../entities/user';
+import { OPERATION_ORDER, RESOURCE_ORDER } from './orderings';
+import type { Ordering, Page, PageArgs } from './pagination';
+import { paginateByParent } from './pagination';
+
+export interface KindCount {
+  kind: string;
+  count: number;
+}
+
+export const OPEN_CONFLICT_STATUSES = [ConflictStatus.DETECTED, ConflictStatus.RESOLVING];
+
+function byId<T extends { id: string }>(em: EntityManager, entity: new () => T): DataLoader<string, T | null> {
+  return new DataLoader(async (ids) => {
+    const rows = await em.find(entity, { id: { $in: [...ids] } } as unknown as FilterQuery<T>);
+    const found = new Map(rows.map((row) => [row.id, row]));
+    return ids.map((id) => found.get(id) ?? null);
+  });
+}
+
+interface NestedPageKey<T> {
+  parentId: string;
+  where: FilterQuery<T>;
+  args: PageArgs;
+}
+
+/** Nested connections: requests with equal arguments are answered by one window query over all parents. */
+function nestedPages<T extends object>(
+  em: EntityManager,
+  entity: new () => T,
+  parent: { property: string; column: string },
+  ordering: Ordering,
+): DataLoader<NestedPageKey<T>, Page<T>, string> {
+  return new DataLoader(
+    async (keys) => {
+      const groups = new Map<string, NestedPageKey<T>[]>();
+      for (const key of keys) {
+        const group = JSON.stringify([key.where, key.args]);
+        groups.set(group, [...(groups.get(group) ?? []), key]);
+      }
+      const results = new Map<string, Page<T>>();
+      for (const [group, members] of groups) {
+        const { where, args } = members[0];
+        const pages = await paginateByParent(em, entity, parent, [...new Set(members.map((m) => m.parentId))], where, ordering, args);
+        for (const [parentId, page] of pages) results.set(`${parentId}|${group}`, page);
+      }
+      return keys.map((key) => results.get(`${key.parentId}|${JSON.stringify([key.where, key.args])}`)!);
+    },
+    { cacheKeyFn: (key) => `${key.parentId}|${JSON.stringify([key.where, key.args])}` },
+  );
+}
+
+/** Request-scoped batching for every nested field, so a page costs a fixed number of statements. */
+export function createLoaders(em: EntityManager) {
+  return {
+    user: byId(em, User),
+    gitRepository: byId(em, GitRepository),
+    fabric: byId(em, HedgehogFabric),
+    resource: byId(em, HedgehogResource),
+    syncOperation: byId(em, SyncOperation),
+
+    resourceCounts: new DataLoader<string, KindCount[]>(async (fabricIds) => {
+      const rows: Array<{ fabric_id: string; kind: string; count: string }> = await em
+        .createQueryBuilder(HedgehogResource, 'r')
+        .select(['r.fabric_id', 'r.kind', 'count(*) as count'])
+        .where({ fabric: { $in: [...fabricIds] } })
+        .groupBy(['r.fabric_id', 'r.kind'])
+        .orderBy({ kind: 'asc' })
+        .execute('all', false);
+      return fabricIds.map((id) => rows.filter((r) => r.fabric_id === id).map((r) => ({ kind: r.kind, count: Number(r.count) })));
+    }),
+
+    openConflictCount: new DataLoader<string, number>(async (fabricIds) => {
+      const rows: Array<{ fabric_id: string; count: string }> = await em
+        .createQueryBuilder(ResourceConflict, 'c')
+        .select(['c.fabric_id', 'count(*) as count'])
+        .where({ fabric: { $in: [...fabricIds] }, status: { $in: OPEN_CONFLICT_STATUSES } })
+        .groupBy('c.fabric_id')
+        .execute('all', false);
+      const counts = new Map(rows.map((r) => [r.fabric_id, Number(r.count)]));
+      return fabricIds.map((id) => counts.get(id) ?? 0);
+    }),
+
+    conflictsOfResource: new DataLoader<string, ResourceConflict[]>(async (resourceIds) => {
+      const rows = await em.find(ResourceConflict, { resource: { $in: [...resourceIds] } }, { orderBy: { detectedAt: 'desc', id: 'desc' } });
+      return resourceIds.map((id) => rows.filter((c) => c.resource.id === id));
+    }),
+
+    stateHistory: new DataLoader<{ resourceId: string; limit: number }, StateTransition[], string>(
+      async (keys) => {
+        const limit = Math.max(...keys.map((k) => k.limit));
+        const ids = [...new Set(keys.map((k) => k.resourceId))];
+        const rows: Array<Record<string, unknown>> = await em.execute(
+          `select * from (select t.*, row_number() over (partition by t.resource_id order by t.timestamp desc, t.id desc) as "__rn"
+             from state_transition t where t.resource_id = any(?)) w where "__rn" <= ? order by w.resource_id, "__rn"`,
+          [ids, limit],
+        );
+        const transitions = rows.map((row) => {
+          delete row.__rn;
+          return em.map(StateTransition, row);
+        });
+        return keys.map((key) => transitions.filter((t) => t.resource.id === key.resourceId).slice(0, key.limit));
+      },
+      { cacheKeyFn: (key) => `${key.resourceId}|${key.limit}` },
+    ),
+
+    fabricResources: nestedPages(em, HedgehogResource, { property: 'fabric', column: 'fabric_id' }, RESOURCE_ORDER),
+    fabricOperations: nestedPages(em, SyncOperation, { property: 'fabric', column: 'fabric_id' }, OPERATION_ORDER),
+  };
+}
+
+export type Loaders = ReturnType<typeof createLoaders>;

@@ -1,0 +1,48 @@
+import { Arg, Authorized, Ctx, Field, ID, Int, ObjectType, Query, Resolver } from 'type-graphql';
+import { ENTITIES } from '../../entities';
+import { User } from '../../entities/user';
+import { KINDS } from '../../hedgehog/kinds';
+import type { GraphQLContext } from '../context';
+import { decodeGlobalId } from '../global-id';
+import { Node } from '../node';
+
+@ObjectType({ description: 'A Hedgehog kind the API accepts' })
+export class KindInfo {
+  @Field(() => String)
+  kind!: string;
+
+  @Field(() => String)
+  apiVersion!: string;
+
+  @Field(() => String, { description: 'Kubernetes plural, also the folder under managed/' })
+  plural!: string;
+
+  @Field(() => Int, { description: 'Position in the apply order (deletes run in reverse)' })
+  applyOrder!: number;
+}
+
+const ENTITY_BY_TYPE = new Map<string, (typeof ENTITIES)[number]>(ENTITIES.map((entity) => [entity.name, entity]));
+
+@Resolver()
+export class NodeResolver {
+  @Authorized()
+  @Query(() => Node, { nullable: true, description: 'Any object by its global ID; null when it does not exist' })
+  async node(@Arg('id', () => ID) id: string, @Ctx() { em }: GraphQLContext): Promise<Node | null> {
+    const decoded = decodeGlobalId(id);
+    const entity = decoded && ENTITY_BY_TYPE.get(decoded.typeName);
+    if (!decoded || !entity) return null;
+    return (await em.findOne(entity as never, { id: decoded.id } as never)) as Node | null;
+  }
+
+  @Authorized()
+  @Query(() => User, { nullable: true, description: 'The authenticated caller' })
+  viewer(@Ctx() { user }: GraphQLContext): User {
+    return user;
+  }
+
+  @Authorized()
+  @Query(() => [KindInfo], { description: 'Hedgehog kinds in apply order' })
+  supportedKinds(): KindInfo[] {
+    return KINDS.map((k) => Object.assign(new KindInfo(), k));
+  }
+}

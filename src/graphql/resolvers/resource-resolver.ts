@@ -1,0 +1,122 @@
+import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { GraphQLJSONObject } from 'graphql-scalars';
+import { Role } from '../../entities/enums';
+import { HedgehogFabric } from '../../entities/hedgehog-fabric';
+import { HedgehogResource } from '../../entities/hedgehog-resource';
+import { ResourceConflict } from '../../entities/resource-conflict';
+import { StateTransition } from '../../entities/state-transition';
+import { User } from '../../entities/user';
+import { resourceManifest, renderResourceYaml } from '../../hedgehog/resource-manifest';
+import { createResource, deleteResource, updateResource } from '../../services/resource-service';
+import { HedgehogResourceConnection } from '../connections';
+import type { GraphQLContext } from '../context';
+import { badUserInput } from '../errors';
+import { resourceWhere } from '../filters';
+import { CreateResourceInput, ResourceFilter, UpdateResourceInput } from '../inputs/resource-inputs';
+import { withUserErrors } from '../mutation-payload';
+import { RESOURCE_ORDER } from '../orderings';
+import { PageArgsInput } from '../page-args';
+import { paginate } from '../pagination';
+import { DeletePayload, HedgehogResourcePayload } from '../payloads';
+import { findByGlobalId, requireByGlobalId } from './lookup';
+
+const MAX_HISTORY = 500;
+
+@Resolver(() => HedgehogResource)
+export class ResourceResolver {
+  @Authorized()
+  @Query(() => HedgehogResourceConnection, { description: 'Resources of a fabric ordered by kind, namespace, name' })
+  async resources(
+    @Arg('fabricId', () => ID) fabricId: string,
+    @Args() page: PageArgsInput,
+    @Arg('filter', () => ResourceFilter, { nullable: true }) filter: ResourceFilter | undefined,
+    @Ctx() { em, loaders }: GraphQLContext,
+  ) {
+    const fabric = await findByGlobalId<HedgehogFabric>(loaders, 'HedgehogFabric', fabricId);
+    if (!fabric) throw badUserInput(`no HedgehogFabric with id "${fabricId}"`, 'fabricId');
+    return new HedgehogResourceConnection(await paginate(em, HedgehogResource, { $and: [{ fabric: fabric.id }, resourceWhere(filter)] }, RESOURCE_ORDER, page));
+  }
+
+  @Authorized()
+  @Query(() => HedgehogResource, { nullable: true })
+  resource(@Arg('id', () => ID) id: string, @Ctx() { loaders }: GraphQLContext): Promise<HedgehogResource | null> {
+    return findByGlobalId(loaders, 'HedgehogResource', id);
+  }
+
+  @Authorized(Role.OPERATOR)
+  @Mutation(() => HedgehogResourcePayload, { description: 'Creates a draft resource; it reaches Git with the next sync' })
+  createResource(@Arg('input', () => CreateResourceInput) input: CreateResourceInput, @Ctx() { em, loaders, user }: GraphQLContext) {
+    return withUserErrors(new HedgehogResourcePayload(), async (payload) => {
+      const fabric = await requireByGlobalId<HedgehogFabric>(loaders, 'HedgehogFabric', input.fabricId, ['input', 'fabricId']);
+      payload.resource = await createResource(em, user, fabric, input);
+    });
+  }
+
+  @Authorized(Role.OPERATOR)
+  @Mutation(() => HedgehogResourcePayload)
+  updateResource(
+    @Arg('id', () => ID) id: string,
+    @Arg('input', () => UpdateResourceInput) input: UpdateResourceInput,
+    @Arg('expectedVersion', () => Int, { nullable: true, description: 'Fail with STALE_VERSION unless the resource is at this version' }) expectedVersion: number | undefined,
+    @Ctx() { em, loaders, user }: GraphQLContext,
+  ) {
+    return withUserErrors(new HedgehogResourcePayload(), async (payload) => {
+      const resource = await requireByGlobalId<HedgehogResource>(loaders, 'HedgehogResource', id, ['id']);
+      payload.resource = await updateResource(em, user, resource, input, expectedVersion ?? undefined);
+    });
+  }
+
+  @Authorized(Role.OPERATOR)
+  @Mutation(() => DeletePayload)
+  deleteResource(
+    @Arg('id', () => ID) id: string,
+    @Arg('expectedVersion', () => Int, { nullable: true }) expectedVersion: number | undefined,
+    @Ctx() { em, loaders }: GraphQLContext,
+  ) {
+    return withUserErrors(new DeletePayload(), async (payload) => {
+      const resource = await requireByGlobalId<HedgehogResource>(loaders, 'HedgehogResource', id, ['id']);
+      await deleteResource(em, resource.id, expectedVersion ?? undefined);
+      payload.deletedId = id;
+    });
+  }
+
+  @FieldResolver(() => HedgehogFabric)
+  async fabric(@Root() resource: HedgehogResource, @Ctx() { loaders }: GraphQLContext): Promise<HedgehogFabric> {
+    return (await loaders.fabric.load(resource.fabric.id))!;
+  }
+
+  @FieldResolver(() => GraphQLJSONObject, { description: 'The Kubernetes manifest {apiVersion, kind, metadata, spec}' })
+  manifest(@Root() resource: HedgehogResource): Record<string, unknown> {
+    return resourceManifest(resource);
+  }
+
+  @FieldResolver(() => String, { description: 'The manifest as written to its managed file in Git' })
+  yaml(@Root() resource: HedgehogResource): string {
+    return renderResourceYaml(resource);
+  }
+
+  @FieldResolver(() => [ResourceConflict], { description: 'Conflicts of this resource, newest first' })
+  conflicts(@Root() resource: HedgehogResource, @Ctx() { loaders }: GraphQLContext): Promise<ResourceConflict[]> {
+    return loaders.conflictsOfResource.load(resource.id);
+  }
+
+  @FieldResolver(() => [StateTransition], { description: 'State changes, newest first' })
+  stateHistory(
+    @Root() resource: HedgehogResource,
+    @Arg('last', () => Int, { defaultValue: 20, description: `How many of the newest entries (at most ${MAX_HISTORY})` }) last: number,
+    @Ctx() { loaders }: GraphQLContext,
+  ): Promise<StateTransition[]> {
+    if (!Number.isInteger(last) || last < 0 || last > MAX_HISTORY) throw badUserInput(`"last" must be between 0 and ${MAX_HISTORY}`, 'last');
+    return loaders.stateHistory.load({ resourceId: resource.id, limit: last });
+  }
+
+  @FieldResolver(() => User, { nullable: true })
+  createdBy(@Root() resource: HedgehogResource, @Ctx() { loaders }: GraphQLContext): Promise<User | null> | null {
+    return resource.createdBy ? loaders.user.load(resource.createdBy.id) : null;
+  }
+
+  @FieldResolver(() => User, { nullable: true })
+  lastModifiedBy(@Root() resource: HedgehogResource, @Ctx() { loaders }: GraphQLContext): Promise<User | null> | null {
+    return resource.lastModifiedBy ? loaders.user.load(resource.lastModifiedBy.id) : null;
+  }
+}

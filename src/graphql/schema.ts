@@ -1,0 +1,32 @@
+import 'reflect-metadata';
+import type { GraphQLSchema } from 'graphql';
+import { buildSchemaSync } from 'type-graphql';
+import { authChecker } from '../auth/auth-checker';
+import '../entities/enums';
+import { ConflictResolver } from './resolvers/conflict-resolver';
+import { FabricResolver } from './resolvers/fabric-resolver';
+import { GitRepositoryResolver } from './resolvers/git-repository-resolver';
+import { NodeResolver } from './resolvers/node-resolver';
+import { ResourceResolver } from './resolvers/resource-resolver';
+import { StateTransitionResolver } from './resolvers/state-transition-resolver';
+import { SyncOperationResolver } from './resolvers/sync-operation-resolver';
+import { UserResolver } from './resolvers/user-resolver';
+
+export const RESOLVERS = [
+  NodeResolver,
+  UserResolver,
+  GitRepositoryResolver,
+  FabricResolver,
+  ResourceResolver,
+  SyncOperationResolver,
+  ConflictResolver,
+  StateTransitionResolver,
+] as const;
+
+let schema: GraphQLSchema | undefined;
+
+/** The executable schema (built once per process; type-graphql metadata is global). */
+export function buildGraphQLSchema(): GraphQLSchema {
+  schema ??= buildSchemaSync({ resolvers: RESOLVERS, authChecker, authMode: 'error', validate: false });
+  return schema;
+}

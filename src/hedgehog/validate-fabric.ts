@@ -1,0 +1,106 @@
+import { DEFAULT_FABRIC_CONFIG, type FabricConfig } from './fabric-config';
+import { validateExternalAttachments, validateVpcAttachments } from './fabric-rules/attachments';
+import { validateConnections } from './fabric-rules/connections';
+import { FabricIndex, type FabricContext } from './fabric-rules/context';
+import { validateExternalPeerings, validateExternals, validateVpcPeerings } from './fabric-rules/peerings';
+import { validateSwitches } from './fabric-rules/switches';
+import { validateVpcs } from './fabric-rules/vpcs';
+import { IssueSink, publicIssue, resourceKey, type ResourceRef, type ValidationIssue } from './issues';
+import { canonicalizeManifest, manifestRef, type Manifest } from './manifest';
+import { asSwitchProfileSpec, BUILT_IN_SWITCH_PROFILES, type SwitchProfileSpec } from './switch-profiles';
+import { reservedPrefixesOf, validateResource } from './validate-resource';
+
+/** A manifest plus where it came from, so that issues can point at the file and document. */
+export interface FabricEntry {
+  manifest: Manifest;
+  filePath?: string;
+  documentIndex?: number;
+}
+
+export interface ValidateFabricOptions {
+  config?: FabricConfig;
+  /** Report only issues about, or involving, these resources (e.g. the one being created). */
+  focus?: ReadonlyArray<ResourceRef>;
+  /** Also run `validateResource` on every (focused) resource. Default true. */
+  includeResourceChecks?: boolean;
+}
+
+function toEntry(item: Manifest | FabricEntry): FabricEntry {
+  return 'manifest' in item ? item : { manifest: item };
+}
+
+/**
+ * Validates a whole fabric (the complete set of resources after a change): every reference
+ * of the reference graph, port usage against the switch profiles, VLAN and subnet
+ * uniqueness, namespace containment, redundancy and hydration consistency. Indexed by kind
+ * and name, so the cost grows as n log n with the number of resources.
+ */
+export function validateFabric(items: ReadonlyArray<Manifest | FabricEntry>, options: ValidateFabricOptions = {}): ValidationIssue[] {
+  const config = options.config ?? DEFAULT_FABRIC_CONFIG;
+  const index = new FabricIndex();
+  const origins = new Map<string, FabricEntry>();
+  const sinks = new Map<string, IssueSink>();
+  const sinkFor = (manifest: Manifest): IssueSink => {
+    const key = resourceKey(manifestRef(manifest));
+    let sink = sinks.get(key);
+    if (!sink) sinks.set(key, (sink = new IssueSink(manifestRef(manifest))));
+    return sink;
+  };
+  const focusKeys = options.focus ? new Set(options.focus.map((ref) => resourceKey({ ...ref, namespace: ref.namespace || 'default' }))) : undefined;
+  const inFocus = (ref: ResourceRef): boolean => !focusKeys || focusKeys.has(resourceKey(ref));
+
+  const resourceIssues: ValidationIssue[] = [];
+  for (const item of items) {
+    const entry = toEntry(item);
+    const manifest = canonicalizeManifest(entry.manifest);
+    const ref = manifestRef(manifest);
+    const first = index.add(manifest);
+    if (first) {
+      sinkFor(manifest).error('fabric.duplicate-resource', 'metadata.name', `${manifest.kind} ${manifest.metadata.name} is defined more than once; names are unique per kind`, [manifestRef(first)]);
+      // The duplicate's own issues point at its own file.
+      const duplicateIssues = sinkFor(manifest).issues.splice(0).map((issue) => locate(publicIssue(issue), entry));
+      if (inFocus(ref) || (focusKeys?.has(resourceKey(manifestRef(first))) ?? false)) resourceIssues.push(...duplicateIssues);
+      continue;
+    }
+    origins.set(resourceKey(ref), entry);
+    if ((options.includeResourceChecks ?? true) && inFocus(ref)) {
+      resourceIssues.push(...validateResource(manifest, { config }).map((issue) => locate(issue, entry)));
+    }
+  }
+
+  const profiles = new Map<string, SwitchProfileSpec>(BUILT_IN_SWITCH_PROFILES);
+  for (const profile of index.all('SwitchProfile')) {
+    if (BUILT_IN_SWITCH_PROFILES.has(profile.metadata.name)) {
+      sinkFor(profile).warning('switchprofile.overrides-built-in', 'metadata.name', `SwitchProfile ${profile.metadata.name} replaces the built-in profile of the same name; the fabric controller keeps its own copy`);
+    }
+    profiles.set(profile.metadata.name, asSwitchProfileSpec(profile.spec));
+  }
+
+  const context: FabricContext = { index, config, reservedPrefixes: reservedPrefixesOf(config), profiles, portCatalogs: new Map(), sinkFor };
+  validateSwitches(context);
+  const shapes = validateConnections(context);
+  validateVpcs(context);
+  validateVpcAttachments(context, shapes);
+  validateVpcPeerings(context);
+  validateExternals(context);
+  validateExternalAttachments(context, shapes);
+  validateExternalPeerings(context);
+
+  const fabricIssues: ValidationIssue[] = [];
+  for (const [key, sink] of sinks) {
+    const entry = origins.get(key);
+    for (const issue of sink.issues) {
+      const touchesFocus = inFocus(issue) || (issue.related ?? []).some(inFocus);
+      if (touchesFocus) fabricIssues.push(entry ? locate(publicIssue(issue), entry) : publicIssue(issue));
+    }
+  }
+  return [...resourceIssues, ...fabricIssues];
+}
+
+function locate(issue: ValidationIssue, entry: FabricEntry): ValidationIssue {
+  return {
+    ...issue,
+    ...(entry.filePath !== undefined ? { filePath: entry.filePath } : {}),
+    ...(entry.documentIndex !== undefined ? { documentIndex: entry.documentIndex } : {}),
+  };
+}

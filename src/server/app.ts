@@ -1,0 +1,85 @@
+import http from 'node:http';
+import { expressMiddleware } from '@as-integrations/express5';
+import type { MikroORM } from '@mikro-orm/postgresql';
+import express, { type NextFunction, type Request, type Response } from 'express';
+import type { Logger } from 'pino';
+import { pinoHttp } from 'pino-http';
+import { authenticate } from '../auth/authenticate';
+import type { SecretBox } from '../auth/secret-box';
+import type { Config } from '../config';
+import type { User } from '../entities/user';
+import type { GraphQLContext } from '../graphql/context';
+import { createLoaders } from '../graphql/loaders';
+import { buildGraphQLSchema } from '../graphql/schema';
+import { createApollo } from './graphql-http';
+import { opsRouter } from './health';
+import { graphqlMetricsPlugin, httpMetricsMiddleware, type Metrics } from './metrics';
+
+export interface AppDependencies {
+  config: Config;
+  orm: MikroORM;
+  secrets: SecretBox;
+  log: Logger;
+  metrics: Metrics;
+}
+
+function unauthenticated(res: Response, message: string): void {
+  res
+    .status(401)
+    .set('WWW-Authenticate', 'Bearer realm="hnp-graphql"')
+    .json({ errors: [{ message, extensions: { code: 'UNAUTHENTICATED' } }] });
+}
+
+/** Express app with /graphql (Bearer auth) and the ops endpoints, on an http.Server that is not yet listening. */
+export async function createHttpServer(deps: AppDependencies) {
+  const app = express();
+  const httpServer = http.createServer(app);
+  const apollo = createApollo(buildGraphQLSchema(), httpServer, deps.log, [graphqlMetricsPlugin(deps.metrics)]);
+  await apollo.start();
+
+  app.disable('x-powered-by');
+  app.use(httpMetricsMiddleware(deps.metrics));
+  app.use(opsRouter(deps.orm, deps.metrics));
+  app.use(pinoHttp({ logger: deps.log, autoLogging: { ignore: (req) => req.url !== '/graphql' } }));
+
+  const authenticateRequest = async (req: Request, res: Response, next: NextFunction) => {
+    try {
+      const result = await authenticate(deps.orm.em.fork(), req.headers.authorization);
+      if ('error' in result) {
+        unauthenticated(res, result.error);
+        return;
+      }
+      res.locals.user = result.user;
+      next();
+    } catch (error) {
+      next(error);
+    }
+  };
+
+  app.use(
+    '/graphql',
+    authenticateRequest,
+    express.json({ limit: deps.config.maxRequestBodyBytes }),
+    expressMiddleware(apollo, {
+      context: async ({ res }): Promise<GraphQLContext> => {
+        const em = deps.orm.em.fork();
+        return { em, user: res.locals.user as User, loaders: createLoaders(em), secrets: deps.secrets, log: deps.log };
+      },
+    }),
+  );
+
+  app.use((error: Error & { status?: number; type?: string }, _req: Request, res: Response, _next: NextFunction) => {
+    if (error.type === 'entity.too.large') {
+      res.status(413).json({ errors: [{ message: `request body exceeds ${deps.config.maxRequestBodyBytes} bytes`, extensions: { code: 'PAYLOAD_TOO_LARGE' } }] });
+      return;
+    }
+    if (error.status && error.status >= 400 && error.status < 500) {
+      res.status(error.status).json({ errors: [{ message: error.message, extensions: { code: 'BAD_REQUEST' } }] });
+      return;
+    }
+    deps.log.error({ err: error }, 'unhandled HTTP error');
+    res.status(500).json({ errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
+  });
+
+  return { app, httpServer, apollo };
+}
