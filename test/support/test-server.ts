@@ -1,0 +1,70 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
+import pino from 'pino';
+import { loadConfig, type Config } from '../../src/config';
+import { startServer, type RunningServer } from '../../src/server/server';
+import { postGraphQL, queryOk, type GraphQLResponse } from './graphql-client';
+import { createTestDatabase, type TestDatabase } from './test-database';
+
+export interface TestServer {
+  url: string;
+  adminToken: string;
+  config: Config;
+  server: RunningServer;
+  /** SQL statements sent so far (reset with resetSqlCount). */
+  sqlCount(): number;
+  resetSqlCount(): void;
+  /** Query as admin (or another token) and fail on errors. */
+  query<T, V>(document: TypedDocumentNode<T, V>, variables?: V, token?: string): Promise<T>;
+  /** Raw response, errors included. */
+  request<T, V>(document: TypedDocumentNode<T, V>, variables?: V, token?: string | null): Promise<GraphQLResponse<T>>;
+  stop(): Promise<void>;
+}
+
+/** A real server on a loopback port, on its own database (PostgreSQL server or embedded) and data directory. */
+export async function startTestServer(overrides: Partial<Config> = {}): Promise<TestServer> {
+  const dataDir = await mkdtemp(path.join(tmpdir(), 'hnp-test-'));
+  const database: TestDatabase = await createTestDatabase();
+  const adminToken = `hnp_test_${randomBytes(16).toString('hex')}`;
+  const config: Config = {
+    ...loadConfig({}),
+    port: 0,
+    host: '127.0.0.1',
+    dataDir,
+    databaseUrl: database.url,
+    databasePoolSize: 5,
+    adminToken,
+    secretKey: randomBytes(32).toString('hex'),
+    logLevel: 'silent',
+    ...overrides,
+  };
+  let statements = 0;
+  let server: RunningServer;
+  try {
+    server = await startServer(config, { log: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }), onQuery: () => statements++ });
+  } catch (error) {
+    await database.drop();
+    await rm(dataDir, { recursive: true, force: true });
+    throw error;
+  }
+  return {
+    url: server.url,
+    adminToken,
+    config,
+    server,
+    sqlCount: () => statements,
+    resetSqlCount: () => {
+      statements = 0;
+    },
+    query: (document, variables, token) => queryOk(server.url, token ?? adminToken, document, variables),
+    request: (document, variables, token) => postGraphQL(server.url, token === null ? undefined : (token ?? adminToken), document, variables),
+    async stop() {
+      await server.stop();
+      await database.drop();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
