@@ -12,8 +12,6 @@ export interface Config {
   secretKey?: string;
   logLevel: string;
   maxRequestBodyBytes: number;
-  graphqlMaxDepth: number;
-  graphqlMaxComplexity: number;
   shutdownTimeoutMs: number;
 }
 
@@ -45,8 +43,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     secretKey: optional(env, 'HNP_SECRET_KEY'),
     logLevel: optional(env, 'LOG_LEVEL') ?? 'info',
     maxRequestBodyBytes: integer(env, 'MAX_REQUEST_BODY_BYTES', 5 * 1024 * 1024, 1024, 256 * 1024 * 1024),
-    graphqlMaxDepth: integer(env, 'GRAPHQL_MAX_DEPTH', 12, 2, 100),
-    graphqlMaxComplexity: integer(env, 'GRAPHQL_MAX_COMPLEXITY', 50_000, 100, 10_000_000),
     shutdownTimeoutMs: integer(env, 'SHUTDOWN_TIMEOUT_MS', 10_000, 0, 600_000),
   };
 }

@@ -5,6 +5,7 @@ import { HedgehogFabric } from '../entities/hedgehog-fabric';
 import { HedgehogResource } from '../entities/hedgehog-resource';
 import { User } from '../entities/user';
 import { UserError } from './user-error';
+import { ValidationIssueType } from './validation-types';
 
 @ObjectType('MutationPayloadBase')
 abstract class Payload {
@@ -28,6 +29,9 @@ export class HedgehogFabricPayload extends Payload {
 export class HedgehogResourcePayload extends Payload {
   @Field(() => HedgehogResource, { nullable: true })
   resource?: HedgehogResource | null;
+
+  @Field(() => [ValidationIssueType], { description: 'Non-blocking validation findings' })
+  warnings: ValidationIssueType[] = [];
 }
 
 @ObjectType()

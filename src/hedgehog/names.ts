@@ -1,4 +1,4 @@
-const RFC1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+export const RFC1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 
 /** Kubernetes object name rule (RFC 1123 subdomain, ≤ 253 characters); undefined when valid. */
 export function rfc1123NameProblem(name: string, maxLength = 253): string | undefined {

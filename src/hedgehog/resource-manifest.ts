@@ -1,5 +1,8 @@
-import { stringify } from 'yaml';
+import { canonicalizeManifest, type Manifest } from './manifest';
+import type { JsonObject } from './json';
+import { renderManifestYaml } from './yaml-render';
 
+/** The fields of a stored resource that make up its manifest. */
 export interface ResourceFields {
   apiVersion: string;
   kind: string;
@@ -10,15 +13,17 @@ export interface ResourceFields {
   spec: Record<string, unknown>;
 }
 
-/** The Kubernetes manifest of a stored resource; empty labels/annotations are left out. */
-export function resourceManifest(resource: ResourceFields): Record<string, unknown> {
-  const metadata: Record<string, unknown> = { name: resource.name, namespace: resource.namespace };
-  if (Object.keys(resource.labels).length > 0) metadata.labels = resource.labels;
-  if (Object.keys(resource.annotations).length > 0) metadata.annotations = resource.annotations;
-  return { apiVersion: resource.apiVersion, kind: resource.kind, metadata, spec: resource.spec };
+/** The canonical Kubernetes manifest of a stored resource. */
+export function resourceManifest(resource: ResourceFields): Manifest {
+  return canonicalizeManifest({
+    apiVersion: resource.apiVersion,
+    kind: resource.kind,
+    metadata: { name: resource.name, namespace: resource.namespace, labels: resource.labels, annotations: resource.annotations },
+    spec: resource.spec as JsonObject,
+  });
 }
 
-/** Deterministic YAML: keys sorted below the top level, no timestamps. */
+/** The bytes of the resource's managed file in Git. */
 export function renderResourceYaml(resource: ResourceFields): string {
-  return stringify(resourceManifest(resource), { sortMapEntries: true, lineWidth: 0 });
+  return renderManifestYaml(resourceManifest(resource));
 }

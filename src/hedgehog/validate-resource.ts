@@ -1,4 +1,5 @@
 import { DEFAULT_FABRIC_CONFIG, type FabricConfig } from './fabric-config';
+import { RFC1123_SUBDOMAIN } from './names';
 import { parseIPv4Prefix, type IPv4Prefix } from './ip';
 import { IssueSink, publicIssue, type ValidationIssue } from './issues';
 import { classifyDocumentType } from './kinds';
@@ -15,7 +16,6 @@ import { validateVpcPeering } from './resource-rules/vpc-peering';
 import { checkSchema } from './schema';
 import { SPEC_SCHEMAS } from './spec-schemas';
 
-const NAME_FORMAT = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 const MAX_NAME_LENGTH = 253;
 
 const KIND_RULES: Readonly<Record<string, ResourceRules>> = {
@@ -62,7 +62,7 @@ export function validateResource(manifest: Manifest, options: ValidateResourceOp
     sink.error(rule, 'apiVersion', documentType.message);
     return sink.issues.map(publicIssue);
   }
-  if (!NAME_FORMAT.test(name)) {
+  if (!RFC1123_SUBDOMAIN.test(name)) {
     sink.error('metadata.name.format', 'metadata.name', `name "${name}" must be a lowercase RFC 1123 subdomain: a-z, 0-9, "-" and ".", starting and ending with a letter or digit`);
   }
   if (name.length > MAX_NAME_LENGTH) sink.error('metadata.name.max-length', 'metadata.name', `name has ${name.length} characters; the limit is ${MAX_NAME_LENGTH}`);

@@ -36,7 +36,8 @@ export function httpMetricsMiddleware(metrics: Metrics): RequestHandler {
   return (req, res, next) => {
     const stop = metrics.httpDuration.startTimer();
     res.on('finish', () => {
-      const route = ['/graphql', '/healthz', '/readyz', '/metrics'].includes(req.path) ? req.path : 'other';
+      const pathname = req.originalUrl.split('?')[0];
+      const route = ['/graphql', '/healthz', '/readyz', '/metrics'].includes(pathname) ? pathname : 'other';
       stop({ method: req.method, route, status: String(res.statusCode) });
     });
     next();

@@ -1,4 +1,4 @@
-import { OptimisticLockError } from '@mikro-orm/core';
+import { LockMode, OptimisticLockError } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { persistNew } from '../db/persist-new';
 import { ResourceState } from '../entities/enums';
@@ -7,8 +7,11 @@ import { HedgehogResource } from '../entities/hedgehog-resource';
 import { StateTransition } from '../entities/state-transition';
 import type { User } from '../entities/user';
 import type { CreateResourceInput, UpdateResourceInput } from '../graphql/inputs/resource-inputs';
+import type { ValidationIssue } from '../hedgehog/issues';
 import { findKind, KINDS } from '../hedgehog/kinds';
-import { rfc1123NameProblem } from '../hedgehog/names';
+import { manifestRef } from '../hedgehog/manifest';
+import { resourceManifest } from '../hedgehog/resource-manifest';
+import { throwOnErrors, validateFabricChange } from './fabric-validation';
 import { ErrorCollector, MutationError, UserErrorCode } from './mutation-error';
 import { mapUniqueViolation } from './unique-violation';
 
@@ -36,7 +39,28 @@ function recordTransition(em: EntityManager, resource: HedgehogResource, from: R
   persistNew(em, StateTransition, { resource, fromState: from, toState: resource.resourceState, trigger, reason, user: actor });
 }
 
-export async function createResource(em: EntityManager, actor: User, fabric: HedgehogFabric, input: CreateResourceInput): Promise<HedgehogResource> {
+export interface ResourceWriteResult {
+  resource: HedgehogResource;
+  /** Non-blocking findings of the Hedgehog validation (e.g. deprecated MCLAG, references to unmanaged objects). */
+  warnings: ValidationIssue[];
+}
+
+/** Locks the fabric row: resource writes of one fabric are serialised, so fabric-wide checks see a stable fabric. */
+async function lockFabric(em: EntityManager, fabricId: string): Promise<void> {
+  await em.findOneOrFail(HedgehogFabric, { id: fabricId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+}
+
+/** Canonicalizes the resource's manifest in place and runs the Hedgehog checks touching it. */
+async function validateAndCanonicalize(em: EntityManager, resource: HedgehogResource): Promise<ValidationIssue[]> {
+  const manifest = resourceManifest(resource);
+  const warnings = throwOnErrors(await validateFabricChange(em, resource.fabric.id, { upserts: [{ manifest }] }), manifestRef(manifest));
+  resource.spec = manifest.spec;
+  resource.labels = manifest.metadata.labels ?? {};
+  resource.annotations = manifest.metadata.annotations ?? {};
+  return warnings;
+}
+
+export async function createResource(em: EntityManager, actor: User, fabric: HedgehogFabric, input: CreateResourceInput): Promise<ResourceWriteResult> {
   const errors = new ErrorCollector();
   const V = UserErrorCode.VALIDATION;
   const kind = findKind(input.kind);
@@ -45,83 +69,108 @@ export async function createResource(em: EntityManager, actor: User, fabric: Hed
   } else if (input.apiVersion !== undefined && input.apiVersion !== kind.apiVersion) {
     errors.add(V, ['input', 'apiVersion'], `apiVersion of ${kind.kind} must be "${kind.apiVersion}", got "${input.apiVersion}"`);
   }
-  const nameProblem = rfc1123NameProblem(input.name);
-  if (nameProblem) errors.add(V, ['input', 'name'], `name ${nameProblem}`);
   const namespace = input.namespace === undefined || input.namespace === '' ? 'default' : input.namespace;
-  const namespaceProblem = rfc1123NameProblem(namespace, 63);
-  if (namespaceProblem) errors.add(V, ['input', 'namespace'], `namespace ${namespaceProblem}`);
   checkSpec(input.spec, errors);
   const labels = checkStringMap(input.labels, 'labels', errors) ?? {};
   const annotations = checkStringMap(input.annotations, 'annotations', errors) ?? {};
   errors.throwIfAny();
 
   const identity = `${input.kind} ${namespace}/${input.name}`;
-  if (await em.count(HedgehogResource, { fabric, kind: input.kind, namespace, name: input.name })) {
-    throw MutationError.single(UserErrorCode.ALREADY_EXISTS, ['input', 'name'], `${identity} already exists in fabric "${fabric.name}"`);
-  }
-  const resource = persistNew(em, HedgehogResource, {
-    fabric,
-    apiVersion: kind!.apiVersion,
-    kind: kind!.kind,
-    namespace,
-    name: input.name,
-    spec: input.spec,
-    labels,
-    annotations,
-    resourceState: ResourceState.DRAFT,
-    createdBy: actor,
-    lastModifiedBy: actor,
+  return em.transactional(async (tx) => {
+    await lockFabric(tx, fabric.id);
+    if (await tx.count(HedgehogResource, { fabric, kind: input.kind, namespace, name: input.name })) {
+      throw MutationError.single(UserErrorCode.ALREADY_EXISTS, ['input', 'name'], `${identity} already exists in fabric "${fabric.name}"`);
+    }
+    const resource = persistNew(tx, HedgehogResource, {
+      fabric,
+      apiVersion: kind!.apiVersion,
+      kind: kind!.kind,
+      namespace,
+      name: input.name,
+      spec: input.spec,
+      labels,
+      annotations,
+      resourceState: ResourceState.DRAFT,
+      createdBy: actor,
+      lastModifiedBy: actor,
+    });
+    const warnings = await validateAndCanonicalize(tx, resource);
+    recordTransition(tx, resource, null, 'create', actor, 'created through the API');
+    await mapUniqueViolation(() => tx.flush(), ['input', 'name'], `${identity} already exists in fabric "${fabric.name}"`);
+    return { resource, warnings };
   });
-  recordTransition(em, resource, null, 'create', actor, 'created through the API');
-  await mapUniqueViolation(() => em.flush(), ['input', 'name'], `${identity} already exists in fabric "${fabric.name}"`);
-  return resource;
 }
 
-function staleVersion(resource: { version: number }, expected: number): MutationError {
+function staleVersion(currentVersion: number, expected: number | undefined): MutationError {
+  const seen = expected === undefined ? 'it changed while your update ran' : `not ${expected}`;
   return MutationError.single(
     UserErrorCode.STALE_VERSION,
     ['expectedVersion'],
-    `resource is at version ${resource.version}, not ${expected}; reload it and apply your change again`,
+    `resource is at version ${currentVersion}, ${seen}; reload it and apply your change again`,
   );
+}
+
+/** After a concurrent write: NOT_FOUND when the row is gone, STALE_VERSION otherwise. */
+async function concurrentWriteError(em: EntityManager, resourceId: string, expected: number | undefined): Promise<MutationError> {
+  const current = await em.fork().findOne(HedgehogResource, { id: resourceId }, { fields: ['version'] });
+  return current ? staleVersion(current.version, expected) : MutationError.single(UserErrorCode.NOT_FOUND, ['id'], 'resource not found');
 }
 
 export async function updateResource(
   em: EntityManager,
   actor: User,
-  resource: HedgehogResource,
+  resourceId: string,
   input: UpdateResourceInput,
   expectedVersion: number | undefined,
-): Promise<HedgehogResource> {
-  if (expectedVersion !== undefined && expectedVersion !== resource.version) throw staleVersion(resource, expectedVersion);
+): Promise<ResourceWriteResult> {
   const errors = new ErrorCollector();
   checkSpec(input.spec ?? undefined, errors);
   const labels = checkStringMap(input.labels ?? undefined, 'labels', errors);
   const annotations = checkStringMap(input.annotations ?? undefined, 'annotations', errors);
   errors.throwIfAny();
 
-  const previousState = resource.resourceState;
-  if (input.spec) resource.spec = input.spec;
-  if (labels) resource.labels = labels;
-  if (annotations) resource.annotations = annotations;
-  resource.lastModifiedBy = actor;
-  resource.resourceState = ResourceState.DRAFT;
-  recordTransition(em, resource, previousState, previousState === ResourceState.DRAFT ? 'update_draft' : 'edit_resource', actor, 'edited through the API');
   try {
-    await em.flush();
+    return await em.transactional(async (tx) => {
+      const resource = await tx.findOne(HedgehogResource, { id: resourceId });
+      if (!resource) throw MutationError.single(UserErrorCode.NOT_FOUND, ['id'], 'resource not found');
+      await lockFabric(tx, resource.fabric.id);
+      if (expectedVersion !== undefined && expectedVersion !== resource.version) throw staleVersion(resource.version, expectedVersion);
+      const previousState = resource.resourceState;
+      if (input.spec) resource.spec = input.spec;
+      if (labels) resource.labels = labels;
+      if (annotations) resource.annotations = annotations;
+      const warnings = await validateAndCanonicalize(tx, resource);
+      resource.lastModifiedBy = actor;
+      resource.resourceState = ResourceState.DRAFT;
+      recordTransition(tx, resource, previousState, previousState === ResourceState.DRAFT ? 'update_draft' : 'edit_resource', actor, 'edited through the API');
+      await tx.flush();
+      return { resource, warnings };
+    });
   } catch (error) {
-    if (error instanceof OptimisticLockError) {
-      const current = await em.fork().findOne(HedgehogResource, { id: resource.id }, { fields: ['version'] });
-      throw staleVersion(current ?? resource, expectedVersion ?? resource.version);
-    }
+    if (error instanceof OptimisticLockError) throw await concurrentWriteError(em, resourceId, expectedVersion);
     throw error;
   }
-  return resource;
 }
 
+/** Deletes a resource unless other resources of the fabric still reference it. */
 export async function deleteResource(em: EntityManager, resourceId: string, expectedVersion: number | undefined): Promise<void> {
-  const deleted = await em.nativeDelete(HedgehogResource, { id: resourceId, ...(expectedVersion !== undefined ? { version: expectedVersion } : {}) });
-  if (deleted > 0) return;
-  const current = await em.findOne(HedgehogResource, { id: resourceId }, { fields: ['version'] });
-  if (!current) throw MutationError.single(UserErrorCode.NOT_FOUND, ['id'], 'resource not found');
-  throw staleVersion(current, expectedVersion!);
+  await em.transactional(async (tx) => {
+    const resource = await tx.findOne(HedgehogResource, { id: resourceId });
+    if (!resource) throw MutationError.single(UserErrorCode.NOT_FOUND, ['id'], 'resource not found');
+    await lockFabric(tx, resource.fabric.id);
+    if (expectedVersion !== undefined && expectedVersion !== resource.version) throw staleVersion(resource.version, expectedVersion);
+    const ref = { kind: resource.kind, namespace: resource.namespace, name: resource.name };
+    const blockers = (await validateFabricChange(tx, resource.fabric.id, { upserts: [], deletes: [ref] })).filter((i) => i.severity === 'error');
+    if (blockers.length > 0) {
+      throw new MutationError(
+        blockers.map((issue) => ({
+          code: UserErrorCode.INVALID_STATE,
+          field: ['id'],
+          message: `still needed: ${issue.kind} ${issue.namespace}/${issue.name} ${issue.fieldPath}: ${issue.message} [${issue.rule}]`,
+        })),
+      );
+    }
+    const deleted = await tx.nativeDelete(HedgehogResource, { id: resourceId, version: resource.version });
+    if (deleted === 0) throw await concurrentWriteError(em, resourceId, expectedVersion);
+  });
 }

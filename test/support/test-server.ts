@@ -25,9 +25,16 @@ export interface TestServer {
 }
 
 /** A real server on a loopback port, on its own database (PostgreSQL server or embedded) and data directory. */
-export async function startTestServer(overrides: Partial<Config> = {}): Promise<TestServer> {
-  const dataDir = await mkdtemp(path.join(tmpdir(), 'hnp-test-'));
-  const database: TestDatabase = await createTestDatabase();
+export interface TestServerOptions {
+  /** Use embedded PGlite even when a PostgreSQL server is configured for the tests. */
+  embedded?: boolean;
+  /** Reuse this data directory and leave it in place on stop (restart tests). */
+  dataDir?: string;
+}
+
+export async function startTestServer(overrides: Partial<Config> = {}, options: TestServerOptions = {}): Promise<TestServer> {
+  const dataDir = options.dataDir ?? (await mkdtemp(path.join(tmpdir(), 'hnp-test-')));
+  const database: TestDatabase = options.embedded ? { url: undefined, drop: async () => {} } : await createTestDatabase();
   const adminToken = `hnp_test_${randomBytes(16).toString('hex')}`;
   const config: Config = {
     ...loadConfig({}),
@@ -47,7 +54,7 @@ export async function startTestServer(overrides: Partial<Config> = {}): Promise<
     server = await startServer(config, { log: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }), onQuery: () => statements++ });
   } catch (error) {
     await database.drop();
-    await rm(dataDir, { recursive: true, force: true });
+    if (!options.dataDir) await rm(dataDir, { recursive: true, force: true });
     throw error;
   }
   return {
@@ -64,7 +71,7 @@ export async function startTestServer(overrides: Partial<Config> = {}): Promise<
     async stop() {
       await server.stop();
       await database.drop();
-      await rm(dataDir, { recursive: true, force: true });
+      if (!options.dataDir) await rm(dataDir, { recursive: true, force: true });
     },
   };
 }

@@ -7,6 +7,7 @@ import { ResourceConflict } from '../../entities/resource-conflict';
 import { StateTransition } from '../../entities/state-transition';
 import { User } from '../../entities/user';
 import { resourceManifest, renderResourceYaml } from '../../hedgehog/resource-manifest';
+import { validateYamlAgainstFabric } from '../../services/manifest-check';
 import { createResource, deleteResource, updateResource } from '../../services/resource-service';
 import { HedgehogResourceConnection } from '../connections';
 import type { GraphQLContext } from '../context';
@@ -18,6 +19,7 @@ import { RESOURCE_ORDER } from '../orderings';
 import { PageArgsInput } from '../page-args';
 import { paginate } from '../pagination';
 import { DeletePayload, HedgehogResourcePayload } from '../payloads';
+import { toIssueType, ValidationReport } from '../validation-types';
 import { findByGlobalId, requireByGlobalId } from './lookup';
 
 const MAX_HISTORY = 500;
@@ -43,12 +45,29 @@ export class ResourceResolver {
     return findByGlobalId(loaders, 'HedgehogResource', id);
   }
 
+  @Authorized()
+  @Query(() => ValidationReport, { description: 'Validates YAML documents against the fabric (as if applied) without changing anything' })
+  async validateManifests(
+    @Arg('fabricId', () => ID) fabricId: string,
+    @Arg('yaml', () => String) yaml: string,
+    @Ctx() { em, loaders }: GraphQLContext,
+  ): Promise<ValidationReport> {
+    const fabric = await findByGlobalId<HedgehogFabric>(loaders, 'HedgehogFabric', fabricId);
+    if (!fabric) throw badUserInput(`no HedgehogFabric with id "${fabricId}"`, 'fabricId');
+    const { issues, documentCount } = await validateYamlAgainstFabric(em, fabric.id, yaml);
+    const errors = issues.filter((i) => i.severity === 'error').map(toIssueType);
+    const warnings = issues.filter((i) => i.severity === 'warning').map(toIssueType);
+    return Object.assign(new ValidationReport(), { valid: errors.length === 0, errors, warnings, documentCount });
+  }
+
   @Authorized(Role.OPERATOR)
   @Mutation(() => HedgehogResourcePayload, { description: 'Creates a draft resource; it reaches Git with the next sync' })
   createResource(@Arg('input', () => CreateResourceInput) input: CreateResourceInput, @Ctx() { em, loaders, user }: GraphQLContext) {
     return withUserErrors(new HedgehogResourcePayload(), async (payload) => {
       const fabric = await requireByGlobalId<HedgehogFabric>(loaders, 'HedgehogFabric', input.fabricId, ['input', 'fabricId']);
-      payload.resource = await createResource(em, user, fabric, input);
+      const { resource, warnings } = await createResource(em, user, fabric, input);
+      payload.resource = resource;
+      payload.warnings = warnings.map(toIssueType);
     });
   }
 
@@ -61,8 +80,10 @@ export class ResourceResolver {
     @Ctx() { em, loaders, user }: GraphQLContext,
   ) {
     return withUserErrors(new HedgehogResourcePayload(), async (payload) => {
-      const resource = await requireByGlobalId<HedgehogResource>(loaders, 'HedgehogResource', id, ['id']);
-      payload.resource = await updateResource(em, user, resource, input, expectedVersion ?? undefined);
+      const found = await requireByGlobalId<HedgehogResource>(loaders, 'HedgehogResource', id, ['id']);
+      const { resource, warnings } = await updateResource(em, user, found.id, input, expectedVersion ?? undefined);
+      payload.resource = resource;
+      payload.warnings = warnings.map(toIssueType);
     });
   }
 
@@ -87,7 +108,7 @@ export class ResourceResolver {
 
   @FieldResolver(() => GraphQLJSONObject, { description: 'The Kubernetes manifest {apiVersion, kind, metadata, spec}' })
   manifest(@Root() resource: HedgehogResource): Record<string, unknown> {
-    return resourceManifest(resource);
+    return resourceManifest(resource) as unknown as Record<string, unknown>;
   }
 
   @FieldResolver(() => String, { description: 'The manifest as written to its managed file in Git' })
