@@ -13,6 +13,9 @@ export interface Config {
   logLevel: string;
   maxRequestBodyBytes: number;
   shutdownTimeoutMs: number;
+  syncWorkers: number;
+  syncPollIntervalMs: number;
+  syncHeartbeatMs: number;
 }
 
 export class ConfigError extends Error {}
@@ -44,5 +47,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: optional(env, 'LOG_LEVEL') ?? 'info',
     maxRequestBodyBytes: integer(env, 'MAX_REQUEST_BODY_BYTES', 5 * 1024 * 1024, 1024, 256 * 1024 * 1024),
     shutdownTimeoutMs: integer(env, 'SHUTDOWN_TIMEOUT_MS', 10_000, 0, 600_000),
+    syncWorkers: integer(env, 'SYNC_WORKERS', 2, 0, 64),
+    syncPollIntervalMs: integer(env, 'SYNC_POLL_INTERVAL_MS', 5_000, 50, 3_600_000),
+    syncHeartbeatMs: integer(env, 'SYNC_HEARTBEAT_MS', 5_000, 100, 600_000),
   };
 }

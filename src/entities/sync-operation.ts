@@ -1,6 +1,6 @@
 import { Entity, Enum, Index, ManyToOne, Property } from '@mikro-orm/core';
 import { GraphQLDateTimeISO, GraphQLJSONObject } from 'graphql-scalars';
-import { Field, Float, Int, ObjectType } from 'type-graphql';
+import { Field, Float, ID, Int, ObjectType } from 'type-graphql';
 import { Node } from '../graphql/node';
 import { BaseEntity } from './base-entity';
 import { PushMode, SyncOperationStatus, SyncOperationType } from './enums';
@@ -92,4 +92,18 @@ export class SyncOperation extends BaseEntity {
   @Field(() => PushMode, { nullable: true })
   @Enum({ items: () => PushMode, nullable: true })
   pushMode?: PushMode | null;
+
+  // --- sync_runtime ---
+
+  @Field(() => GraphQLDateTimeISO, { nullable: true, description: 'When cancellation was asked for a running operation' })
+  @Property({ type: 'timestamptz', nullable: true })
+  cancelRequestedAt?: Date | null;
+
+  @Field(() => GraphQLDateTimeISO, { nullable: true, description: 'When the operation passed its point of no return (the Git push); it cannot be cancelled after that' })
+  @Property({ type: 'timestamptz', nullable: true })
+  pointOfNoReturnAt?: Date | null;
+
+  @Field(() => ID, { nullable: true, description: 'The operation this one retries after an interruption' })
+  @Property({ type: 'uuid', nullable: true })
+  retryOf?: string | null;
 }

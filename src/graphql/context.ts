@@ -2,7 +2,9 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Logger } from 'pino';
 import type { SecretBox } from '../auth/secret-box';
 import type { User } from '../entities/user';
+import type { SyncRuntime } from '../sync/sync-runtime';
 import type { Loaders } from './loaders';
+import type { EventBus } from './pubsub/event-bus';
 
 /** Per-request state: a forked EntityManager (own identity map), the caller, and request-scoped loaders. */
 export interface GraphQLContext {
@@ -11,4 +13,6 @@ export interface GraphQLContext {
   loaders: Loaders;
   secrets: SecretBox;
   log: Logger;
+  sync: SyncRuntime;
+  events: EventBus;
 }

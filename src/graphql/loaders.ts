@@ -1,5 +1,5 @@
 import DataLoader from 'dataloader';
-import type { FilterQuery } from '@mikro-orm/core';
+import { raw, type FilterQuery } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { ConflictStatus } from '../entities/enums';
 import { GitRepository } from '../entities/git-repository';
@@ -72,7 +72,7 @@ export function createLoaders(em: EntityManager) {
     resourceCounts: new DataLoader<string, KindCount[]>(async (fabricIds) => {
       const rows: Array<{ fabric_id: string; kind: string; count: string }> = await em
         .createQueryBuilder(HedgehogResource, 'r')
-        .select(['r.fabric_id', 'r.kind', 'count(*) as count'])
+        .select(['r.fabric_id', 'r.kind', raw('count(*) as count')])
         .where({ fabric: { $in: [...fabricIds] } })
         .groupBy(['r.fabric_id', 'r.kind'])
         .orderBy({ kind: 'asc' })
@@ -83,7 +83,7 @@ export function createLoaders(em: EntityManager) {
     openConflictCount: new DataLoader<string, number>(async (fabricIds) => {
       const rows: Array<{ fabric_id: string; count: string }> = await em
         .createQueryBuilder(ResourceConflict, 'c')
-        .select(['c.fabric_id', 'count(*) as count'])
+        .select(['c.fabric_id', raw('count(*) as count')])
         .where({ fabric: { $in: [...fabricIds] }, status: { $in: OPEN_CONFLICT_STATUSES } })
         .groupBy('c.fabric_id')
         .execute('all', false);
@@ -100,9 +100,10 @@ export function createLoaders(em: EntityManager) {
       async (keys) => {
         const limit = Math.max(...keys.map((k) => k.limit));
         const ids = [...new Set(keys.map((k) => k.resourceId))];
+        // em.execute inlines an array parameter as a comma-separated list, so it goes into "in (?)", not "any(?)".
         const rows: Array<Record<string, unknown>> = await em.execute(
           `select * from (select t.*, row_number() over (partition by t.resource_id order by t.timestamp desc, t.id desc) as "__rn"
-             from state_transition t where t.resource_id = any(?)) w where "__rn" <= ? order by w.resource_id, "__rn"`,
+             from state_transition t where t.resource_id in (?)) w where "__rn" <= ? order by w.resource_id, "__rn"`,
           [ids, limit],
         );
         const transitions = rows.map((row) => {

@@ -1,6 +1,6 @@
 import type { Ordering } from './pagination';
 
-const id = { property: 'id', column: 'id', type: 'string' } as const;
+const id = { property: 'id', column: 'id', type: 'uuid' } as const;
 
 export const FABRIC_ORDER: Ordering = { name: 'fabric', keys: [{ property: 'name', column: 'name', type: 'string' }, id], direction: 'asc' };
 

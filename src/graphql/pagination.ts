@@ -1,8 +1,9 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { EntityName, FilterQuery } from '@mikro-orm/core';
+import { raw, type EntityName, type FilterQuery } from '@mikro-orm/core';
 import { badUserInput } from './errors';
 
 export const DEFAULT_PAGE_SIZE = 50;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export const MAX_PAGE_SIZE = 500;
 
 export interface PageArgs {
@@ -15,7 +16,7 @@ export interface SortKey {
   property: string;
   /** SQL column, for the batched window query. */
   column: string;
-  type: 'string' | 'date';
+  type: 'string' | 'date' | 'uuid';
 }
 
 /** A keyset ordering: the keys, all ascending or all descending, ending with a unique key (the id). */
@@ -61,7 +62,9 @@ export function decodeCursor(ordering: Ordering, cursor: string): unknown[] {
   }
   return ordering.keys.map((key, index) => {
     const value = parsed[index + 1];
-    if (typeof value !== 'string') throw badUserInput('"after" is not a cursor of this list', 'after');
+    // Anything PostgreSQL would reject (a NUL byte, a malformed uuid) is the client's mistake, not a 500.
+    if (typeof value !== 'string' || value.includes('\u0000')) throw badUserInput('"after" is not a cursor of this list', 'after');
+    if (key.type === 'uuid' && !UUID.test(value)) throw badUserInput('"after" is not a cursor of this list', 'after');
     if (key.type === 'date') {
       const date = new Date(value);
       if (Number.isNaN(date.getTime())) throw badUserInput('"after" is not a cursor of this list', 'after');
@@ -71,14 +74,29 @@ export function decodeCursor(ordering: Ordering, cursor: string): unknown[] {
   });
 }
 
-/** Rows strictly after the cursor in the ordering: (a > x) or (a = x and b > y) or … */
-export function afterCursorFilter<T>(ordering: Ordering, cursor: string): FilterQuery<T> {
+/**
+ * Rows strictly after the cursor in the ordering: (a > x) or (a = x and b > y) or …
+ *
+ * A date key is compared with the cursor row's stored value, read back by its id (the last key): the cursor
+ * carries milliseconds, but timestamptz keeps microseconds (rows written by SQL with now()), and comparing with
+ * the rounded value would skip the rows within that millisecond. If the cursor row is gone, the cursor's own
+ * value is used.
+ */
+export function afterCursorFilter<T extends object>(em: EntityManager, entity: EntityName<T>, ordering: Ordering, cursor: string): FilterQuery<T> {
   const values = decodeCursor(ordering, cursor);
   const operator = ordering.direction === 'asc' ? '$gt' : '$lt';
+  const idKey = ordering.keys[ordering.keys.length - 1];
+  const quote = (identifier: string) => em.getPlatform().quoteIdentifier(identifier);
+  const table = quote(em.getMetadata(entity).tableName);
+  const value = (index: number): unknown => {
+    const key = ordering.keys[index];
+    if (key.type !== 'date') return values[index];
+    return raw(`coalesce((select ${quote(key.column)} from ${table} where ${quote(idKey.column)} = ?), ?)`, [values[values.length - 1], values[index]]);
+  };
   const alternatives = ordering.keys.map((key, index) => {
     const clause: Record<string, unknown> = {};
-    for (let i = 0; i < index; i++) clause[ordering.keys[i].property] = values[i];
-    clause[key.property] = { [operator]: values[index] };
+    for (let i = 0; i < index; i++) clause[ordering.keys[i].property] = value(i);
+    clause[key.property] = { [operator]: value(index) };
     return clause;
   });
   return { $or: alternatives } as FilterQuery<T>;
@@ -114,10 +132,9 @@ export async function paginate<T extends object>(
 ): Promise<Page<T>> {
   const size = pageSize(args.first);
   const conditions = [where];
-  if (args.after) conditions.push(afterCursorFilter<T>(ordering, args.after));
-  const rows = size === 0 && !args.after
-    ? []
-    : await em.find(entity, { $and: conditions } as FilterQuery<T>, { orderBy: orderBy(ordering) as never, limit: size + 1 });
+  if (args.after) conditions.push(afterCursorFilter<T>(em, entity, ordering, args.after));
+  // Even for first: 0, one row is read: hasNextPage tells whether rows exist beyond the (empty) page.
+  const rows = await em.find(entity, { $and: conditions } as FilterQuery<T>, { orderBy: orderBy(ordering) as never, limit: size + 1 });
   return toPage(ordering, rows, size, args, memo(() => em.count(entity, where)));
 }
 
@@ -136,7 +153,7 @@ export async function paginateByParent<T extends object>(
 ): Promise<Map<string, Page<T>>> {
   const size = pageSize(args.first);
   const conditions: FilterQuery<T>[] = [where, { [parent.property]: { $in: parentIds } } as FilterQuery<T>];
-  if (args.after) conditions.push(afterCursorFilter<T>(ordering, args.after));
+  if (args.after) conditions.push(afterCursorFilter<T>(em, entity, ordering, args.after));
   const inner = em.createQueryBuilder(entity, 'e').select('*').where({ $and: conditions } as FilterQuery<T>).getFormattedQuery();
   const order = ordering.keys.map((key) => `q."${key.column}" ${ordering.direction}`).join(', ');
   const rows: Array<Record<string, unknown>> = await em.execute(
@@ -153,7 +170,7 @@ export async function paginateByParent<T extends object>(
   const counts = memo(async () => {
     const result: Array<{ parent: string; count: string }> = await em
       .createQueryBuilder(entity, 'e')
-      .select([`e.${parent.column} as parent`, 'count(*) as count'])
+      .select([`e.${parent.column} as parent`, raw('count(*) as count')])
       .where({ $and: [where, { [parent.property]: { $in: parentIds } }] } as FilterQuery<T>)
       .groupBy(`e.${parent.column}`)
       .execute('all', false);

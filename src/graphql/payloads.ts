@@ -3,6 +3,7 @@ import { ApiToken } from '../entities/api-token';
 import { GitRepository } from '../entities/git-repository';
 import { HedgehogFabric } from '../entities/hedgehog-fabric';
 import { HedgehogResource } from '../entities/hedgehog-resource';
+import { SyncOperation } from '../entities/sync-operation';
 import { User } from '../entities/user';
 import { UserError } from './user-error';
 import { ValidationIssueType } from './validation-types';
@@ -56,4 +57,10 @@ export class ApiTokenPayload extends Payload {
 
   @Field(() => String, { nullable: true, description: 'The token secret; shown only in this response' })
   token?: string | null;
+}
+
+@ObjectType()
+export class SyncOperationPayload extends Payload {
+  @Field(() => SyncOperation, { nullable: true })
+  syncOperation?: SyncOperation | null;
 }

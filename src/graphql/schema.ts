@@ -9,6 +9,7 @@ import { GitRepositoryResolver } from './resolvers/git-repository-resolver';
 import { NodeResolver } from './resolvers/node-resolver';
 import { ResourceResolver } from './resolvers/resource-resolver';
 import { StateTransitionResolver } from './resolvers/state-transition-resolver';
+import { SubscriptionResolver } from './resolvers/subscription-resolver';
 import { SyncOperationResolver } from './resolvers/sync-operation-resolver';
 import { UserResolver } from './resolvers/user-resolver';
 
@@ -21,12 +22,24 @@ export const RESOLVERS = [
   SyncOperationResolver,
   ConflictResolver,
   StateTransitionResolver,
+  SubscriptionResolver,
 ] as const;
+
+// Every @Subscription here brings its own `subscribe` function reading the per-server EventBus from the
+// context; type-graphql still insists on a pubSub, so this one only explains that topics are not used.
+const topicPubSubUnused = {
+  publish(): void {
+    throw new Error('publish through the EventBus in the GraphQL context');
+  },
+  subscribe(): AsyncIterable<unknown> {
+    throw new Error('subscriptions use their own subscribe functions');
+  },
+};
 
 let schema: GraphQLSchema | undefined;
 
 /** The executable schema (built once per process; type-graphql metadata is global). */
 export function buildGraphQLSchema(): GraphQLSchema {
-  schema ??= buildSchemaSync({ resolvers: RESOLVERS, authChecker, authMode: 'error', validate: false });
+  schema ??= buildSchemaSync({ resolvers: RESOLVERS, authChecker, authMode: 'error', validate: false, pubSub: topicPubSubUnused });
   return schema;
 }

@@ -10,9 +10,12 @@ import type { Config } from '../config';
 import type { User } from '../entities/user';
 import type { GraphQLContext } from '../graphql/context';
 import { createLoaders } from '../graphql/loaders';
+import type { EventBus } from '../graphql/pubsub/event-bus';
 import { buildGraphQLSchema } from '../graphql/schema';
+import type { SyncRuntime } from '../sync/sync-runtime';
 import { createApollo } from './graphql-http';
 import { opsRouter } from './health';
+import { startSubscriptionServer } from './subscriptions';
 import { graphqlMetricsPlugin, httpMetricsMiddleware, type Metrics } from './metrics';
 
 export interface AppDependencies {
@@ -21,6 +24,8 @@ export interface AppDependencies {
   secrets: SecretBox;
   log: Logger;
   metrics: Metrics;
+  sync: SyncRuntime;
+  events: EventBus;
 }
 
 function unauthenticated(res: Response, message: string): void {
@@ -34,7 +39,12 @@ function unauthenticated(res: Response, message: string): void {
 export async function createHttpServer(deps: AppDependencies) {
   const app = express();
   const httpServer = http.createServer(app);
-  const apollo = createApollo(buildGraphQLSchema(), httpServer, deps.log, [graphqlMetricsPlugin(deps.metrics)]);
+  const schema = buildGraphQLSchema();
+  const subscriptions = startSubscriptionServer({ httpServer, schema, ...deps });
+  const apollo = createApollo(schema, httpServer, deps.log, [
+    graphqlMetricsPlugin(deps.metrics),
+    { async serverWillStart() { return { drainServer: () => subscriptions.close() }; } },
+  ]);
   await apollo.start();
 
   app.disable('x-powered-by');
@@ -63,7 +73,7 @@ export async function createHttpServer(deps: AppDependencies) {
     expressMiddleware(apollo, {
       context: async ({ res }): Promise<GraphQLContext> => {
         const em = deps.orm.em.fork();
-        return { em, user: res.locals.user as User, loaders: createLoaders(em), secrets: deps.secrets, log: deps.log };
+        return { em, user: res.locals.user as User, loaders: createLoaders(em), secrets: deps.secrets, log: deps.log, sync: deps.sync, events: deps.events };
       },
     }),
   );

@@ -4,6 +4,12 @@ import { bootstrapAdmin } from '../auth/bootstrap-admin';
 import { loadSecretKey, SecretBox } from '../auth/secret-box';
 import type { Config } from '../config';
 import { openDatabase, type Database } from '../db/database';
+import type { EventBus } from '../graphql/pubsub/event-bus';
+import { MemoryEventBus } from '../graphql/pubsub/memory-event-bus';
+import { PostgresEventBus } from '../graphql/pubsub/postgres-event-bus';
+import { ExecutorRegistry } from '../sync/executor-registry';
+import { validationExecutor } from '../sync/executors/validation-executor';
+import { SyncRuntime } from '../sync/sync-runtime';
 import { createHttpServer } from './app';
 import { createLogger } from './logger';
 import { createMetrics } from './metrics';
@@ -12,6 +18,8 @@ export interface RunningServer {
   url: string;
   port: number;
   database: Database;
+  events: EventBus;
+  sync: SyncRuntime;
   log: Logger;
   stop(): Promise<void>;
 }
@@ -20,9 +28,16 @@ export interface StartOptions {
   log?: Logger;
   /** Observer of every SQL statement (tests count statements with it). */
   onQuery?: (sql: string) => void;
+  /** Extra executors (tests); the built-in ones are always registered. */
+  registry?: ExecutorRegistry;
 }
 
-/** Opens the database (running migrations), bootstraps the admin, and listens. */
+export function defaultExecutors(registry = new ExecutorRegistry()): ExecutorRegistry {
+  if (!registry.has(validationExecutor.type)) registry.register(validationExecutor);
+  return registry;
+}
+
+/** Opens the database (running migrations), bootstraps the admin, starts the sync workers, and listens. */
 export async function startServer(config: Config, options: StartOptions = {}): Promise<RunningServer> {
   const log = options.log ?? createLogger(config.logLevel);
   const metrics = createMetrics();
@@ -32,13 +47,42 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       options.onQuery?.(sql);
     },
   });
+  const cleanup: Array<() => Promise<void>> = [() => database.close()];
+  const runCleanup = async () => {
+    for (const step of cleanup.reverse()) await step().catch((error: unknown) => log.error({ err: error }, 'error while stopping'));
+  };
   try {
     const secretKey = await loadSecretKey(config.secretKey, config.dataDir);
     if (secretKey.generated) {
       log.warn({ file: `${config.dataDir}/secret-key` }, 'generated HNP_SECRET_KEY; keep it (and share it between instances) or stored credentials become unreadable');
     }
     await bootstrapAdmin(database.orm.em.fork(), { adminToken: config.adminToken, dataDir: config.dataDir, log });
-    const { httpServer, apollo } = await createHttpServer({ config, orm: database.orm, secrets: new SecretBox(secretKey.key), log, metrics });
+
+    let events: EventBus;
+    if (config.databaseUrl) {
+      const bus = new PostgresEventBus(config.databaseUrl, log);
+      await bus.start();
+      events = bus;
+    } else {
+      events = new MemoryEventBus();
+    }
+    cleanup.push(() => events.close());
+
+    const sync = new SyncRuntime({
+      orm: database.orm,
+      databaseUrl: config.databaseUrl,
+      bus: events,
+      registry: defaultExecutors(options.registry),
+      log,
+      workers: config.syncWorkers,
+      pollIntervalMs: config.syncPollIntervalMs,
+      heartbeatMs: config.syncHeartbeatMs,
+    });
+    await sync.start();
+    cleanup.push(() => sync.stop());
+
+    const { httpServer, apollo } = await createHttpServer({ config, orm: database.orm, secrets: new SecretBox(secretKey.key), log, metrics, sync, events });
+    cleanup.push(() => apollo.stop());
     await new Promise<void>((resolve, reject) => {
       httpServer.once('error', reject);
       httpServer.listen(config.port, config.host, () => resolve());
@@ -48,19 +92,9 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     log.info({ url, database: database.mode }, 'HNP GraphQL listening');
 
     let stopping: Promise<void> | undefined;
-    return {
-      url,
-      port,
-      database,
-      log,
-      stop: () =>
-        (stopping ??= (async () => {
-          await apollo.stop();
-          await database.close();
-        })()),
-    };
+    return { url, port, database, events, sync, log, stop: () => (stopping ??= runCleanup()) };
   } catch (error) {
-    await database.close();
+    await runCleanup();
     throw error;
   }
 }

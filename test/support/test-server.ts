@@ -6,6 +6,7 @@ import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import pino from 'pino';
 import { loadConfig, type Config } from '../../src/config';
 import { startServer, type RunningServer } from '../../src/server/server';
+import type { ExecutorRegistry } from '../../src/sync/executor-registry';
 import { postGraphQL, queryOk, type GraphQLResponse } from './graphql-client';
 import { createTestDatabase, type TestDatabase } from './test-database';
 
@@ -30,6 +31,8 @@ export interface TestServerOptions {
   embedded?: boolean;
   /** Reuse this data directory and leave it in place on stop (restart tests). */
   dataDir?: string;
+  /** Extra sync executors (the built-in ones are always there). */
+  registry?: ExecutorRegistry;
 }
 
 export async function startTestServer(overrides: Partial<Config> = {}, options: TestServerOptions = {}): Promise<TestServer> {
@@ -46,12 +49,14 @@ export async function startTestServer(overrides: Partial<Config> = {}, options: 
     adminToken,
     secretKey: randomBytes(32).toString('hex'),
     logLevel: 'silent',
+    syncPollIntervalMs: 1000,
+    syncHeartbeatMs: 500,
     ...overrides,
   };
   let statements = 0;
   let server: RunningServer;
   try {
-    server = await startServer(config, { log: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }), onQuery: () => statements++ });
+    server = await startServer(config, { log: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }), onQuery: () => statements++, registry: options.registry });
   } catch (error) {
     await database.drop();
     if (!options.dataDir) await rm(dataDir, { recursive: true, force: true });

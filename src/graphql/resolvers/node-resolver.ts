@@ -1,5 +1,8 @@
 import { Arg, Authorized, Ctx, Field, ID, Int, ObjectType, Query, Resolver } from 'type-graphql';
+import { hasRole } from '../../auth/roles';
 import { ENTITIES } from '../../entities';
+import { ApiToken } from '../../entities/api-token';
+import { Role } from '../../entities/enums';
 import { User } from '../../entities/user';
 import { KINDS } from '../../hedgehog/kinds';
 import type { GraphQLContext } from '../context';
@@ -27,11 +30,14 @@ const ENTITY_BY_TYPE = new Map<string, (typeof ENTITIES)[number]>(ENTITIES.map((
 export class NodeResolver {
   @Authorized()
   @Query(() => Node, { nullable: true, description: 'Any object by its global ID; null when it does not exist' })
-  async node(@Arg('id', () => ID) id: string, @Ctx() { em }: GraphQLContext): Promise<Node | null> {
+  async node(@Arg('id', () => ID) id: string, @Ctx() { em, user }: GraphQLContext): Promise<Node | null> {
     const decoded = decodeGlobalId(id);
     const entity = decoded && ENTITY_BY_TYPE.get(decoded.typeName);
     if (!decoded || !entity) return null;
-    return (await em.findOne(entity as never, { id: decoded.id } as never)) as Node | null;
+    const found = (await em.findOne(entity as never, { id: decoded.id } as never)) as Node | null;
+    // Same rule as User.apiTokens: only admins see other users' tokens.
+    if (found instanceof ApiToken && found.user.id !== user.id && !hasRole(user.role, Role.ADMIN)) return null;
+    return found;
   }
 
   @Authorized()

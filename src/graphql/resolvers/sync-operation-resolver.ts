@@ -1,4 +1,5 @@
-import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Role, SyncOperationType } from '../../entities/enums';
 import { HedgehogFabric } from '../../entities/hedgehog-fabric';
 import { SyncOperation } from '../../entities/sync-operation';
 import { User } from '../../entities/user';
@@ -10,7 +11,11 @@ import { SyncOperationFilter } from '../inputs/sync-operation-inputs';
 import { OPERATION_ORDER } from '../orderings';
 import { PageArgsInput } from '../page-args';
 import { paginate } from '../pagination';
-import { findByGlobalId } from './lookup';
+import { withUserErrors } from '../mutation-payload';
+import { SyncOperationPayload } from '../payloads';
+import { decodeIdOfType } from '../global-id';
+import { MutationError, UserErrorCode } from '../../services/mutation-error';
+import { findByGlobalId, requireByGlobalId } from './lookup';
 
 @Resolver(() => SyncOperation)
 export class SyncOperationResolver {
@@ -35,6 +40,29 @@ export class SyncOperationResolver {
   @Query(() => SyncOperation, { nullable: true })
   syncOperation(@Arg('id', () => ID) id: string, @Ctx() { loaders }: GraphQLContext): Promise<SyncOperation | null> {
     return findByGlobalId(loaders, 'SyncOperation', id);
+  }
+
+  @Authorized(Role.OPERATOR)
+  @Mutation(() => SyncOperationPayload, { description: 'Queues the Hedgehog validation of every stored resource of the fabric; findings land in details' })
+  validateFabric(@Arg('fabricId', () => ID) fabricId: string, @Ctx() { em, loaders, sync, user }: GraphQLContext) {
+    return withUserErrors(new SyncOperationPayload(), async (payload) => {
+      const fabric = await requireByGlobalId<HedgehogFabric>(loaders, 'HedgehogFabric', fabricId, ['fabricId']);
+      const queued = await sync.enqueue({ fabricId: fabric.id, operationType: SyncOperationType.VALIDATION, initiatedById: user.id });
+      payload.syncOperation = await em.findOneOrFail(SyncOperation, { id: queued.id });
+    });
+  }
+
+  @Authorized(Role.OPERATOR)
+  @Mutation(() => SyncOperationPayload, {
+    description: 'Cancels a pending operation at once; a running one stops at its next stage boundary (never after its Git push started)',
+  })
+  cancelSyncOperation(@Arg('id', () => ID) id: string, @Ctx() { em, sync }: GraphQLContext) {
+    return withUserErrors(new SyncOperationPayload(), async (payload) => {
+      const operationId = decodeIdOfType(id, 'SyncOperation');
+      if (!operationId) throw MutationError.single(UserErrorCode.NOT_FOUND, ['id'], `no SyncOperation with id "${id}"`);
+      await sync.cancel(operationId);
+      payload.syncOperation = await em.findOneOrFail(SyncOperation, { id: operationId });
+    });
   }
 
   @FieldResolver(() => HedgehogFabric)

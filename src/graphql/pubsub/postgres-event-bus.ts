@@ -1,0 +1,89 @@
+import { Client, type Notification } from 'pg';
+import type { Logger } from 'pino';
+import type { BusEvent, EventBus } from './event-bus';
+import { LocalTopics } from './local-topics';
+
+export const EVENT_CHANNEL = 'hnp_events';
+// PostgreSQL refuses NOTIFY payloads of 8000 bytes or more.
+const MAX_NOTIFY_BYTES = 7900;
+
+/**
+ * Fan-out across instances: every event goes through NOTIFY (also back to this instance, so all
+ * instances see one order), one LISTEN connection per instance delivers to local subscribers.
+ */
+export class PostgresEventBus implements EventBus {
+  readonly topics = new LocalTopics();
+  private listener: Client | undefined;
+  private publisher: Client | undefined;
+  private closed = false;
+
+  constructor(
+    private readonly connectionString: string,
+    private readonly log: Logger,
+  ) {}
+
+  async start(): Promise<void> {
+    this.publisher = await this.connect();
+    await this.listen();
+  }
+
+  private async connect(): Promise<Client> {
+    const client = new Client({ connectionString: this.connectionString, application_name: 'hnp-graphql-events' });
+    await client.connect();
+    return client;
+  }
+
+  private async listen(): Promise<void> {
+    const client = await this.connect();
+    client.on('notification', (message: Notification) => this.onNotification(message));
+    client.on('error', (error) => {
+      this.log.error({ err: error }, 'event LISTEN connection failed; reconnecting');
+      void this.reconnect();
+    });
+    await client.query(`LISTEN ${EVENT_CHANNEL}`);
+    this.listener = client;
+  }
+
+  private async reconnect(): Promise<void> {
+    await this.listener?.end().catch(() => undefined);
+    this.listener = undefined;
+    for (let attempt = 1; !this.closed; attempt++) {
+      try {
+        await this.listen();
+        return;
+      } catch (error) {
+        this.log.warn({ err: error, attempt }, 'event LISTEN reconnect failed');
+        await new Promise((resolve) => setTimeout(resolve, Math.min(5000, 200 * attempt)));
+      }
+    }
+  }
+
+  private onNotification(message: Notification): void {
+    if (message.channel !== EVENT_CHANNEL || !message.payload) return;
+    try {
+      const event = JSON.parse(message.payload) as BusEvent;
+      this.topics.deliver(event.topics, event.payload);
+    } catch (error) {
+      this.log.error({ err: error }, 'unreadable event notification');
+    }
+  }
+
+  async publish(event: BusEvent): Promise<void> {
+    const text = JSON.stringify(event);
+    if (Buffer.byteLength(text) > MAX_NOTIFY_BYTES) {
+      throw new Error(`event for ${event.topics.join(',')} is ${Buffer.byteLength(text)} bytes; events must stay under ${MAX_NOTIFY_BYTES}`);
+    }
+    if (!this.publisher) throw new Error('event bus is not started');
+    await this.publisher.query('select pg_notify($1, $2)', [EVENT_CHANNEL, text]);
+  }
+
+  subscribe<T>(topics: string[]): AsyncIterableIterator<T> {
+    return this.topics.subscribe<T>(topics);
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    this.topics.closeAll();
+    await Promise.all([this.listener?.end().catch(() => undefined), this.publisher?.end().catch(() => undefined)]);
+  }
+}

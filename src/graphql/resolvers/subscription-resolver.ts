@@ -1,0 +1,101 @@
+import { Arg, Ctx, ID, Resolver, Root, Subscription } from 'type-graphql';
+import { ResourceConflict } from '../../entities/resource-conflict';
+import { FINAL_STATUSES, operationFromSnapshot, snapshotFromRow, type OperationSnapshot } from '../../sync/operation-snapshot';
+import type { ProgressEvent } from '../../sync/progress-publisher';
+import type { GraphQLContext } from '../context';
+import { badUserInput } from '../errors';
+import { decodeIdOfType } from '../global-id';
+import { ConflictEvent, conflictTopics, SyncOperationProgressEvent, type ConflictEventPayload } from '../subscription-events';
+
+interface SubscriptionData {
+  args: { operationId?: string | null; fabricId?: string | null };
+  context: GraphQLContext;
+}
+
+function idArgument(globalId: string | null | undefined, typeName: string, argument: string): string | undefined {
+  if (globalId === null || globalId === undefined) return undefined;
+  const id = decodeIdOfType(globalId, typeName);
+  if (!id) throw badUserInput(`"${argument}" is not a ${typeName} id`, argument);
+  return id;
+}
+
+/** Current state first (so a late subscriber still learns the outcome), then live events until the final status. */
+async function* operationProgress({ args, context }: SubscriptionData): AsyncGenerator<ProgressEvent> {
+  const operationId = idArgument(args.operationId, 'SyncOperation', 'operationId');
+  const fabricId = idArgument(args.fabricId, 'HedgehogFabric', 'fabricId');
+  const topics = operationId ? [`op:${operationId}`] : fabricId ? [`fabric:${fabricId}:ops`] : ['ops'];
+  const live = context.events.subscribe<ProgressEvent & { kind: string }>(topics);
+  try {
+    if (operationId) {
+      const rows = await context.em.getConnection().execute<Array<Record<string, unknown>>>('select * from sync_operation where id = ?', [operationId]);
+      if (rows.length === 0) throw badUserInput(`no SyncOperation with id "${args.operationId}"`, 'operationId');
+      const current = snapshotFromRow(rows[0]);
+      if (fabricId && current.fabricId !== fabricId) throw badUserInput('the operation does not belong to that fabric', 'fabricId');
+      yield { operation: current, message: 'current state', at: new Date().toISOString() };
+      if (FINAL_STATUSES.includes(current.status)) return;
+    }
+    for await (const event of live) {
+      if (event.kind !== 'progress') continue;
+      yield event;
+      if (operationId && FINAL_STATUSES.includes(event.operation.status)) return;
+    }
+  } finally {
+    await live.return?.();
+  }
+}
+
+async function* conflictStream({ args, context }: SubscriptionData): AsyncGenerator<ConflictEventPayload> {
+  const fabricId = idArgument(args.fabricId, 'HedgehogFabric', 'fabricId');
+  const live = context.events.subscribe<ConflictEventPayload>(fabricId ? [conflictTopics(fabricId)[0]] : ['conflicts']);
+  try {
+    for await (const event of live) if (event.kind === 'conflict') yield event;
+  } finally {
+    await live.return?.();
+  }
+}
+
+function toProgressEvent(event: ProgressEvent): SyncOperationProgressEvent {
+  const snapshot: OperationSnapshot = event.operation;
+  return Object.assign(new SyncOperationProgressEvent(), {
+    operation: operationFromSnapshot(snapshot),
+    operationId: snapshot.id,
+    fabricId: snapshot.fabricId,
+    status: snapshot.status,
+    stage: snapshot.stage,
+    progress: snapshot.progress,
+    message: event.message,
+    filesProcessed: snapshot.filesProcessed,
+    filesCreated: snapshot.filesCreated,
+    filesUpdated: snapshot.filesUpdated,
+    filesDeleted: snapshot.filesDeleted,
+    at: new Date(event.at),
+  });
+}
+
+@Resolver()
+export class SubscriptionResolver {
+  @Subscription(() => SyncOperationProgressEvent, {
+    description: 'Stage changes, counter changes and the final status of one operation, of a fabric\'s operations, or of all',
+    subscribe: (data) => operationProgress(data as unknown as SubscriptionData),
+  })
+  syncOperationProgress(
+    @Root() event: ProgressEvent,
+    @Arg('operationId', () => ID, { nullable: true }) _operationId?: string,
+    @Arg('fabricId', () => ID, { nullable: true }) _fabricId?: string,
+  ): SyncOperationProgressEvent {
+    return toProgressEvent(event);
+  }
+
+  @Subscription(() => ConflictEvent, {
+    description: 'Conflicts detected and resolved, in one fabric or in all',
+    subscribe: (data) => conflictStream(data as unknown as SubscriptionData),
+  })
+  async conflictEvents(
+    @Root() event: ConflictEventPayload,
+    @Ctx() { em }: GraphQLContext,
+    @Arg('fabricId', () => ID, { nullable: true }) _fabricId?: string,
+  ): Promise<ConflictEvent> {
+    const conflict = await em.fork().findOneOrFail(ResourceConflict, { id: event.conflictId });
+    return Object.assign(new ConflictEvent(), { type: event.type, conflict, fabricId: event.fabricId, at: new Date(event.at) });
+  }
+}
