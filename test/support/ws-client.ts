@@ -74,7 +74,7 @@ export function connectWs(httpUrl: string, token: string | undefined): WsClient 
           const found = events.find(predicate);
           if (found) return Promise.resolve(found);
           return new Promise<T>((resolve, reject) => {
-            const timer = setTimeout(() => reject(new Error(`no matching event within ${timeoutMs} ms; got ${JSON.stringify(events)}`)), timeoutMs);
+            const timer = setTimeout(() => reject(new Error(`no matching event within ${timeoutMs} ms; ${events.length} events, the last: ${JSON.stringify(events.slice(-2))}`)), timeoutMs);
             watchers.push({ predicate, resolve: (event) => (clearTimeout(timer), resolve(event)) });
           });
         },

@@ -4,7 +4,7 @@ import { FINAL_STATUSES, operationFromSnapshot, snapshotFromRow, type OperationS
 import type { ProgressEvent } from '../../sync/progress-publisher';
 import type { GraphQLContext } from '../context';
 import { badUserInput } from '../errors';
-import { decodeIdOfType } from '../global-id';
+import { decodeIdOfType, encodeGlobalId } from '../global-id';
 import { ConflictEvent, conflictTopics, SyncOperationProgressEvent, type ConflictEventPayload } from '../subscription-events';
 
 interface SubscriptionData {
@@ -58,8 +58,8 @@ function toProgressEvent(event: ProgressEvent): SyncOperationProgressEvent {
   const snapshot: OperationSnapshot = event.operation;
   return Object.assign(new SyncOperationProgressEvent(), {
     operation: operationFromSnapshot(snapshot),
-    operationId: snapshot.id,
-    fabricId: snapshot.fabricId,
+    operationId: encodeGlobalId('SyncOperation', snapshot.id),
+    fabricId: encodeGlobalId('HedgehogFabric', snapshot.fabricId),
     status: snapshot.status,
     stage: snapshot.stage,
     progress: snapshot.progress,
@@ -96,6 +96,6 @@ export class SubscriptionResolver {
     @Arg('fabricId', () => ID, { nullable: true }) _fabricId?: string,
   ): Promise<ConflictEvent> {
     const conflict = await em.fork().findOneOrFail(ResourceConflict, { id: event.conflictId });
-    return Object.assign(new ConflictEvent(), { type: event.type, conflict, fabricId: event.fabricId, at: new Date(event.at) });
+    return Object.assign(new ConflictEvent(), { type: event.type, conflict, fabricId: encodeGlobalId('HedgehogFabric', event.fabricId), at: new Date(event.at) });
   }
 }
