@@ -11,6 +11,7 @@ import type { GraphQLContext } from '../graphql/context';
 import { createLoaders } from '../graphql/loaders';
 import type { EventBus } from '../graphql/pubsub/event-bus';
 import type { SyncRuntime } from '../sync/sync-runtime';
+import { createSharedSubscribe } from './shared-subscription-execution';
 
 export interface SubscriptionServerDependencies {
   httpServer: Server;
@@ -37,6 +38,7 @@ export function startSubscriptionServer(deps: SubscriptionServerDependencies) {
   const server = useServer<Record<string, unknown>, { user?: User }>(
     {
       schema: deps.schema,
+      subscribe: createSharedSubscribe(),
       onConnect: async (ctx) => {
         const result = await authenticate(deps.orm.em.fork(), credentialOf(ctx.connectionParams));
         if ('error' in result) {

@@ -74,7 +74,9 @@ export class ProgressPublisher {
     this.streams.delete(id);
   }
 
-  private publish(event: ProgressEvent): void {
+  private publish(queued: ProgressEvent): void {
+    // `at` is when the event leaves this instance; receivers measure delivery latency against it.
+    const event = { ...queued, at: new Date().toISOString() };
     this.bus
       .publish({ topics: progressTopics(event.operation), payload: { kind: 'progress', ...event } })
       .catch((error: unknown) => this.log.error({ err: error, operationId: event.operation.id }, 'failed to publish a progress event'));

@@ -54,9 +54,14 @@ async function* conflictStream({ args, context }: SubscriptionData): AsyncGenera
   }
 }
 
+// One bus event reaches every subscriber as the same payload object: build its GraphQL shape once.
+const progressEvents = new WeakMap<ProgressEvent, SyncOperationProgressEvent>();
+
 function toProgressEvent(event: ProgressEvent): SyncOperationProgressEvent {
+  const cached = progressEvents.get(event);
+  if (cached) return cached;
   const snapshot: OperationSnapshot = event.operation;
-  return Object.assign(new SyncOperationProgressEvent(), {
+  const built = Object.assign(new SyncOperationProgressEvent(), {
     operation: operationFromSnapshot(snapshot),
     operationId: encodeGlobalId('SyncOperation', snapshot.id),
     fabricId: encodeGlobalId('HedgehogFabric', snapshot.fabricId),
@@ -70,6 +75,8 @@ function toProgressEvent(event: ProgressEvent): SyncOperationProgressEvent {
     filesDeleted: snapshot.filesDeleted,
     at: new Date(event.at),
   });
+  progressEvents.set(event, built);
+  return built;
 }
 
 @Resolver()

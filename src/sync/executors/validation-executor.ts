@@ -22,7 +22,7 @@ function count(issues: ValidationIssue[], severity: ValidationIssue['severity'])
 
 /**
  * `validateFabric`: the Hedgehog validation over every stored resource of the fabric — per kind in
- * apply order (one stage each), then the fabric-wide checks — with the findings in `details`.
+ * apply order (one stage per kind present), then the fabric-wide checks — with the findings in `details`.
  */
 export const validationExecutor: OperationExecutor = {
   type: SyncOperationType.VALIDATION,
@@ -42,7 +42,9 @@ export const validationExecutor: OperationExecutor = {
     const summary: Record<string, KindSummary> = {};
     const steps = KINDS.length + 1;
     for (const [index, kind] of KINDS.entries()) {
-      const ofKind = byKind.get(kind.kind) ?? [];
+      const ofKind = byKind.get(kind.kind);
+      // Kinds the fabric does not use are no stage of their own.
+      if (!ofKind) continue;
       await context.stage(`validate:${kind.kind}`, index / steps, `${ofKind.length} ${kind.plural}`);
       const found = ofKind.flatMap((manifest) => validateResource(manifest));
       issues.push(...found);
