@@ -2,6 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Logger } from 'pino';
 import type { SecretBox } from '../auth/secret-box';
 import type { User } from '../entities/user';
+import type { GitRemotes } from '../sync/executors/git-executor-deps';
 import type { SyncRuntime } from '../sync/sync-runtime';
 import type { Loaders } from './loaders';
 import type { EventBus } from './pubsub/event-bus';
@@ -15,4 +16,5 @@ export interface GraphQLContext {
   log: Logger;
   sync: SyncRuntime;
   events: EventBus;
+  repos: GitRemotes;
 }

@@ -12,6 +12,7 @@ import type { GraphQLContext } from '../graphql/context';
 import { createLoaders } from '../graphql/loaders';
 import type { EventBus } from '../graphql/pubsub/event-bus';
 import { buildGraphQLSchema } from '../graphql/schema';
+import type { GitRemotes } from '../sync/executors/git-executor-deps';
 import type { SyncRuntime } from '../sync/sync-runtime';
 import { createApollo } from './graphql-http';
 import { opsRouter } from './health';
@@ -26,6 +27,7 @@ export interface AppDependencies {
   metrics: Metrics;
   sync: SyncRuntime;
   events: EventBus;
+  repos: GitRemotes;
 }
 
 function unauthenticated(res: Response, message: string): void {
@@ -73,7 +75,7 @@ export async function createHttpServer(deps: AppDependencies) {
     expressMiddleware(apollo, {
       context: async ({ res }): Promise<GraphQLContext> => {
         const em = deps.orm.em.fork();
-        return { em, user: res.locals.user as User, loaders: createLoaders(em), secrets: deps.secrets, log: deps.log, sync: deps.sync, events: deps.events };
+        return { em, user: res.locals.user as User, loaders: createLoaders(em), secrets: deps.secrets, log: deps.log, sync: deps.sync, events: deps.events, repos: deps.repos };
       },
     }),
   );

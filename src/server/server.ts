@@ -1,4 +1,5 @@
 import type { AddressInfo } from 'node:net';
+import path from 'node:path';
 import type { Logger } from 'pino';
 import { bootstrapAdmin } from '../auth/bootstrap-admin';
 import { loadSecretKey, SecretBox } from '../auth/secret-box';
@@ -7,7 +8,11 @@ import { openDatabase, type Database } from '../db/database';
 import type { EventBus } from '../graphql/pubsub/event-bus';
 import { MemoryEventBus } from '../graphql/pubsub/memory-event-bus';
 import { PostgresEventBus } from '../graphql/pubsub/postgres-event-bus';
+import { RepositoryCache } from '../gitops/repository-cache';
 import { ExecutorRegistry } from '../sync/executor-registry';
+import { directoryInitExecutor } from '../sync/executors/directory-init-executor';
+import type { GitExecutorDeps } from '../sync/executors/git-executor-deps';
+import { ingestionExecutor } from '../sync/executors/ingestion-executor';
 import { validationExecutor } from '../sync/executors/validation-executor';
 import { SyncRuntime } from '../sync/sync-runtime';
 import { createHttpServer } from './app';
@@ -32,8 +37,11 @@ export interface StartOptions {
   registry?: ExecutorRegistry;
 }
 
-export function defaultExecutors(registry = new ExecutorRegistry()): ExecutorRegistry {
-  if (!registry.has(validationExecutor.type)) registry.register(validationExecutor);
+/** The built-in executors, added to `registry` (tests may have registered stand-ins for types not built yet). */
+export function defaultExecutors(git: GitExecutorDeps, registry = new ExecutorRegistry()): ExecutorRegistry {
+  for (const executor of [validationExecutor, directoryInitExecutor(git), ingestionExecutor(git)]) {
+    if (!registry.has(executor.type)) registry.register(executor);
+  }
   return registry;
 }
 
@@ -58,6 +66,9 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     }
     await bootstrapAdmin(database.orm.em.fork(), { adminToken: config.adminToken, dataDir: config.dataDir, log });
 
+    const secrets = new SecretBox(secretKey.key);
+    const repos = new RepositoryCache(path.join(config.dataDir, 'repos'), log);
+
     let events: EventBus;
     if (config.databaseUrl) {
       const bus = new PostgresEventBus(config.databaseUrl, log);
@@ -72,7 +83,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       orm: database.orm,
       databaseUrl: config.databaseUrl,
       bus: events,
-      registry: defaultExecutors(options.registry),
+      registry: defaultExecutors({ repos, secrets }, options.registry),
       log,
       workers: config.syncWorkers,
       pollIntervalMs: config.syncPollIntervalMs,
@@ -81,7 +92,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     await sync.start();
     cleanup.push(() => sync.stop());
 
-    const { httpServer, apollo } = await createHttpServer({ config, orm: database.orm, secrets: new SecretBox(secretKey.key), log, metrics, sync, events });
+    const { httpServer, apollo } = await createHttpServer({ config, orm: database.orm, secrets, log, metrics, sync, events, repos });
     cleanup.push(() => apollo.stop());
     await new Promise<void>((resolve, reject) => {
       httpServer.once('error', reject);

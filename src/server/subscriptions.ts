@@ -10,6 +10,7 @@ import type { User } from '../entities/user';
 import type { GraphQLContext } from '../graphql/context';
 import { createLoaders } from '../graphql/loaders';
 import type { EventBus } from '../graphql/pubsub/event-bus';
+import type { GitRemotes } from '../sync/executors/git-executor-deps';
 import type { SyncRuntime } from '../sync/sync-runtime';
 import { createSharedSubscribe } from './shared-subscription-execution';
 
@@ -21,6 +22,7 @@ export interface SubscriptionServerDependencies {
   log: Logger;
   sync: SyncRuntime;
   events: EventBus;
+  repos: GitRemotes;
 }
 
 /** The token from connection_init: `{ authorization: "Bearer …" }` (or `Authorization`, or `token`). */
@@ -50,7 +52,7 @@ export function startSubscriptionServer(deps: SubscriptionServerDependencies) {
       },
       context: (ctx): GraphQLContext => {
         const em = deps.orm.em.fork();
-        return { em, user: ctx.extra.user as User, loaders: createLoaders(em), secrets: deps.secrets, log: deps.log, sync: deps.sync, events: deps.events };
+        return { em, user: ctx.extra.user as User, loaders: createLoaders(em), secrets: deps.secrets, log: deps.log, sync: deps.sync, events: deps.events, repos: deps.repos };
       },
       onError: (_ctx, _id, _payload, errors) => {
         deps.log.debug({ errors: errors.map((e) => e.message) }, 'subscription error');

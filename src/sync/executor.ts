@@ -8,6 +8,8 @@ export type Counters = Partial<Record<'filesProcessed' | 'filesCreated' | 'files
 /** What an executor gets to do its work and report on it. */
 export interface OperationContext {
   readonly operation: OperationSnapshot;
+  /** The operation's `details` when it was claimed: the input its mutation recorded (e.g. `force`). */
+  readonly input: Record<string, unknown>;
   /** A fresh EntityManager for this operation. */
   readonly em: EntityManager;
   readonly log: Logger;

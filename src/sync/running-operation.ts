@@ -14,6 +14,7 @@ const COUNTER_COLUMNS: Record<keyof Counters, string> = {
 /** The OperationContext of one claimed operation: every change is written first, then published. */
 export class RunningOperation implements OperationContext {
   operation: OperationSnapshot;
+  readonly input: Record<string, unknown>;
   private stageName = '';
   private stageStartedAt = Date.now();
   private readonly stageTimings: Array<{ stage: string; ms: number }> = [];
@@ -26,6 +27,7 @@ export class RunningOperation implements OperationContext {
     private readonly publisher: ProgressPublisher,
   ) {
     this.operation = snapshotFromRow(row);
+    this.input = (row.details as Record<string, unknown> | null) ?? {};
     this.stageName = this.operation.stage;
   }
 

@@ -2,6 +2,7 @@ import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolve
 import { Role } from '../../entities/enums';
 import { GitRepository } from '../../entities/git-repository';
 import { User } from '../../entities/user';
+import { testGitRepositoryConnection } from '../../services/git-connection-test';
 import { createGitRepository, deleteGitRepository, updateGitRepository } from '../../services/git-repository-service';
 import { GitRepositoryConnection } from '../connections';
 import type { GraphQLContext } from '../context';
@@ -55,6 +56,15 @@ export class GitRepositoryResolver {
       const repository = await requireByGlobalId<GitRepository>(loaders, 'GitRepository', id, ['id']);
       await deleteGitRepository(em, repository);
       payload.deletedId = id;
+    });
+  }
+
+  @Authorized(Role.OPERATOR)
+  @Mutation(() => GitRepositoryPayload, { description: 'Contacts the remote (fetch of the default branch) and records connectionStatus, lastValidated, validationError' })
+  testGitRepositoryConnection(@Arg('id', () => ID) id: string, @Ctx() { em, loaders, repos, secrets }: GraphQLContext) {
+    return withUserErrors(new GitRepositoryPayload(), async (payload) => {
+      const repository = await requireByGlobalId<GitRepository>(loaders, 'GitRepository', id, ['id']);
+      payload.gitRepository = await testGitRepositoryConnection(em, repos, secrets, repository.id);
     });
   }
 

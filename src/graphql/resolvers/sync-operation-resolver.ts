@@ -17,6 +17,23 @@ import { decodeIdOfType } from '../global-id';
 import { MutationError, UserErrorCode } from '../../services/mutation-error';
 import { findByGlobalId, requireByGlobalId } from './lookup';
 
+/** Queues a Git operation for a fabric that has a repository. */
+function enqueueGitOperation(
+  { em, loaders, sync, user }: GraphQLContext,
+  fabricId: string,
+  operationType: SyncOperationType,
+  details: Record<string, unknown>,
+): Promise<SyncOperationPayload> {
+  return withUserErrors(new SyncOperationPayload(), async (payload) => {
+    const fabric = await requireByGlobalId<HedgehogFabric>(loaders, 'HedgehogFabric', fabricId, ['fabricId']);
+    if (!fabric.gitRepository) {
+      throw MutationError.single(UserErrorCode.INVALID_STATE, ['fabricId'], `fabric "${fabric.name}" has no Git repository; set gitRepositoryId first`);
+    }
+    const queued = await sync.enqueue({ fabricId: fabric.id, operationType, initiatedById: user.id, details });
+    payload.syncOperation = await em.findOneOrFail(SyncOperation, { id: queued.id });
+  });
+}
+
 @Resolver(() => SyncOperation)
 export class SyncOperationResolver {
   @Authorized()
@@ -50,6 +67,22 @@ export class SyncOperationResolver {
       const queued = await sync.enqueue({ fabricId: fabric.id, operationType: SyncOperationType.VALIDATION, initiatedById: user.id });
       payload.syncOperation = await em.findOneOrFail(SyncOperation, { id: queued.id });
     });
+  }
+
+  @Authorized(Role.OPERATOR)
+  @Mutation(() => SyncOperationPayload, { description: "Queues the creation of the fabric's GitOps layout in its repository (one commit); a no-op when initialized, unless force" })
+  initializeGitopsDirectory(
+    @Arg('fabricId', () => ID) fabricId: string,
+    @Arg('force', () => Boolean, { defaultValue: false }) force: boolean,
+    @Ctx() context: GraphQLContext,
+  ) {
+    return enqueueGitOperation(context, fabricId, SyncOperationType.DIRECTORY_INIT, { force });
+  }
+
+  @Authorized(Role.OPERATOR)
+  @Mutation(() => SyncOperationPayload, { description: 'Queues the ingestion of raw/*.yaml files (and the import of managed files the database does not know)' })
+  ingestRawFiles(@Arg('fabricId', () => ID) fabricId: string, @Ctx() context: GraphQLContext) {
+    return enqueueGitOperation(context, fabricId, SyncOperationType.INGESTION, {});
   }
 
   @Authorized(Role.OPERATOR)
