@@ -7,6 +7,8 @@ export interface Database {
   orm: MikroORM;
   /** 'server' when DATABASE_URL points at PostgreSQL, 'embedded' for PGlite. */
   mode: 'server' | 'embedded';
+  /** Migrations applied by this start. */
+  appliedMigrations: string[];
   close(): Promise<void>;
 }
 
@@ -30,9 +32,10 @@ export async function openDatabase(
     const orm = await MikroORM.init(
       ormConfig({ clientUrl, poolSize: embedded ? 1 : config.databasePoolSize, onQuery: options.onQuery }),
     );
-    if (options.migrate !== false) await orm.getMigrator().up();
+    const applied = options.migrate !== false ? (await orm.getMigrator().up()).map((m) => m.name) : [];
     return {
       orm,
+      appliedMigrations: applied,
       mode: embedded ? 'embedded' : 'server',
       async close() {
         await orm.close(true);

@@ -24,6 +24,8 @@ export function ormConfig(input: OrmConfigInput): Options<PostgreSqlDriver> {
       transactional: true,
       allOrNothing: true,
       snapshot: false,
+      // Applied migrations are logged by the server as JSON, not printed by the migrator.
+      silent: true,
     },
     allowGlobalContext: false,
     forceUtcTimezone: true,

@@ -70,7 +70,8 @@ export interface IngestionPlan {
 
 interface Candidate {
   entry: FabricEntry & { filePath: string; documentIndex: number };
-  source: string;
+  /** The document's original text (computed only when the document is rejected). */
+  source: () => string;
   origin: 'raw' | 'managed';
 }
 
@@ -128,11 +129,11 @@ export function planIngestion(input: IngestionInput): IngestionPlan {
 
   // 1. Parse every raw file and every unclaimed managed file into candidate documents.
   const candidates: Candidate[] = [];
-  const sources = new Map<string, string[]>();
   const parseInto = (file: SourceFile, origin: Candidate['origin']) => {
     const parsed = parseManifests(file.text, { filePath: file.path });
-    const texts = documentSources(file.text);
-    sources.set(file.path, texts);
+    // Splitting a file into document sources costs a second parse: only files with rejections need it.
+    let texts: string[] | undefined;
+    const sourceOf = (index: number) => (texts ??= documentSources(file.text))[index];
     const byIndex = new Map<number, ValidationIssue[]>();
     const fileIssues: ValidationIssue[] = [];
     for (const found of parsed.issues) {
@@ -146,13 +147,13 @@ export function planIngestion(input: IngestionInput): IngestionPlan {
     const withManifest = new Set(parsed.manifests.map((m) => m.documentIndex));
     for (const [index, found] of byIndex) {
       // Errors, or a document that is no Hedgehog resource at all (e.g. a Gateway): it goes to unmanaged/.
-      if (found.some((i) => i.severity === 'error') || !withManifest.has(index)) reject(file.path, index, texts[index] ?? '', found);
+      if (found.some((i) => i.severity === 'error') || !withManifest.has(index)) reject(file.path, index, sourceOf(index) ?? '', found);
     }
     for (const manifest of parsed.manifests) {
       if (byIndex.get(manifest.documentIndex)?.some((i) => i.severity === 'error')) continue;
       candidates.push({
         entry: { manifest: manifest.manifest, filePath: file.path, documentIndex: manifest.documentIndex },
-        source: texts[manifest.documentIndex] ?? renderManifestYaml(manifest.manifest),
+        source: () => sourceOf(manifest.documentIndex) ?? renderManifestYaml(manifest.manifest),
         origin,
       });
     }
@@ -173,7 +174,7 @@ export function planIngestion(input: IngestionInput): IngestionPlan {
     if (claimants.length > 1) {
       const where = claimants.map((c) => `${c.entry.filePath}#${c.entry.documentIndex}`).join(', ');
       for (const c of claimants) {
-        reject(c.entry.filePath, c.entry.documentIndex, c.source, [
+        reject(c.entry.filePath, c.entry.documentIndex, c.source(), [
           issue(c.entry.filePath, c.entry.documentIndex, 'ingestion.duplicate-identity', `${key} is defined more than once in this batch (${where}); keep one`, c.entry.manifest),
         ], c.entry.manifest);
       }
@@ -182,7 +183,7 @@ export function planIngestion(input: IngestionInput): IngestionPlan {
     const [candidate] = claimants;
     const stored = input.stored.get(key);
     if (candidate.origin === 'raw' && stored && (stored.resourceState === ResourceState.DRAFT || stored.resourceState === ResourceState.COMMITTED) && stored.fileHash !== '') {
-      reject(candidate.entry.filePath, candidate.entry.documentIndex, candidate.source, [
+      reject(candidate.entry.filePath, candidate.entry.documentIndex, candidate.source(), [
         issue(candidate.entry.filePath, candidate.entry.documentIndex, 'ingestion.unsynced-api-change',
           `${key} has changes made through the API that are not in Git yet; sync the fabric, then ingest again`, candidate.entry.manifest),
       ], candidate.entry.manifest);
@@ -206,7 +207,7 @@ export function planIngestion(input: IngestionInput): IngestionPlan {
     const stillValid: Candidate[] = [];
     for (const c of accepted) {
       const found = errors.get(resourceKey(manifestRef(c.entry.manifest)));
-      if (found) reject(c.entry.filePath, c.entry.documentIndex, c.source, found.map((f) => ({ ...f, filePath: c.entry.filePath, documentIndex: c.entry.documentIndex })), c.entry.manifest);
+      if (found) reject(c.entry.filePath, c.entry.documentIndex, c.source(), found.map((f) => ({ ...f, filePath: c.entry.filePath, documentIndex: c.entry.documentIndex })), c.entry.manifest);
       else stillValid.push(c);
     }
     if (stillValid.length === accepted.length) break;

@@ -16,6 +16,8 @@ import type { RemoteCallbacks, TreeEntry } from 'nodegit';
 import type { Logger } from 'pino';
 import { GitAuthenticationType } from '../entities/enums';
 import { GitError, type CommitRequest, type FileChange, type GitSnapshot, type PushOutcome, type RemoteSpec } from './git-types';
+import { writeBlobPack } from './pack-writer';
+import { branchNameProblem } from './remote-url';
 import { displayRemoteUrl, isLocalRemote } from './remote-url-display';
 
 /** libgit2 numbers used below (git2/errors.h, git2/credential.h, git2/types.h). */
@@ -34,8 +36,8 @@ const MODE_EXECUTABLE = 0o100755;
 
 /** How many object reads/writes are kept in flight at once (each nodegit call hops to a worker thread). */
 const IN_FLIGHT = 256;
-/** Repository handles used to write the blobs of a large commit (see CommitBuilder.writeBlobs). */
-const BLOB_WRITERS = 4;
+/** From this many blobs on, a commit's blobs are written as one pack instead of loose objects. */
+const PACK_THRESHOLD = 64;
 /** The remote-tracking namespace of the bare cache (refs/remotes/origin/<branch>). */
 const TRACKING_PREFIX = 'refs/remotes/origin/';
 const REPOSITORY_ID = /^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$/;
@@ -110,12 +112,9 @@ class RemoteSession {
       credentials: (_url: string, usernameFromUrl: string, allowedTypes: number): CredentialResult =>
         this.credentials(usernameFromUrl, allowedTypes),
     };
-    if (!this.spec.validateSsl) {
-      // 0 = accept the certificate (or SSH host key) whatever libgit2 thinks of it.
-      callbacks.certificateCheck = () => 0;
-    } else {
-      callbacks.certificateCheck = () => GIT_PASSTHROUGH;
-    }
+    // 0 = accept the certificate (or SSH host key) whatever libgit2 thinks of it; GIT_PASSTHROUGH = let libgit2
+    // decide (system CA store for TLS, ~/.ssh/known_hosts for SSH). Any positive value would mean "rejected".
+    callbacks.certificateCheck = this.spec.validateSsl ? () => GIT_PASSTHROUGH : () => 0;
     (callbacks as RemoteCallbacks & { pushUpdateReference: (ref: string, status: string | null) => number }).pushUpdateReference = (
       ref: string,
       status: string | null,
@@ -241,6 +240,18 @@ function toGitError(error: unknown, spec: RemoteSpec, action: string, session?: 
     return new GitError('UNREACHABLE', `${where} is unreachable: ${message}`);
   }
   return new GitError('FAILED', `${action} ${where} failed: ${message}`);
+}
+
+/** A failure that did not come from the network (the cache, object writes): FAILED, secrets scrubbed. */
+function localError(error: unknown, spec: RemoteSpec, action: string): GitError {
+  if (error instanceof GitError) return error;
+  const raw = error instanceof Error ? error.message : String(error);
+  return new GitError('FAILED', `${action} failed: ${scrubSecrets(raw, spec)}`);
+}
+
+function checkBranch(name: string): void {
+  const problem = branchNameProblem(name);
+  if (problem) throw new GitError('FAILED', `invalid branch name "${name}": ${problem}`);
 }
 
 function describeAuth(spec: RemoteSpec): string {
@@ -438,15 +449,11 @@ class CommitBuilder {
       for (const child of node.dirs.values()) collect(child);
     };
     collect(plan);
-    // nodegit locks the Repository object for each call, so writes through one handle run one at a time; a few
-    // more handles on the same directory let libgit2 write loose objects in parallel (safe: temp file + rename).
-    const writers = [this.repo];
-    if (buffers.length > IN_FLIGHT) {
-      const dir = this.repo.path();
-      writers.push(...(await Promise.all(Array.from({ length: BLOB_WRITERS - 1 }, () => Repository.openBare(dir)))));
-    }
-    let next = 0;
-    const oids = await inChunks(buffers, (buffer) => Blob.createFromBuffer(writers[next++ % writers.length], buffer, buffer.length));
+    // Many blobs: one pack file written directly (see pack-writer.ts); few: libgit2 loose objects.
+    const oids =
+      buffers.length >= PACK_THRESHOLD
+        ? (await writeBlobPack(this.repo.path(), buffers)).map((hex) => Oid.fromString(hex))
+        : await inChunks(buffers, (buffer) => Blob.createFromBuffer(this.repo, buffer, buffer.length));
     buffers.forEach((buffer, i) => this.blobOids.set(buffer, oids[i]));
   }
 
@@ -502,6 +509,19 @@ function withTrailer(message: string, operationId: string): string {
 // ---------------------------------------------------------------------------------------------------------------
 // The cache
 
+/**
+ * Bare caches of the GitRepositories under `reposDir`, one `<repositoryId>.git` each. Operations on one repository
+ * run one at a time (in this process); different repositories run side by side. Snapshots are read without the
+ * lock (objects never change). Deleting a cache directory loses nothing: the next call re-creates it.
+ *
+ * Error codes (GitError): AUTH_FAILED — credentials refused (after one attempt), missing, unusable with the remote's
+ * transport, or HTTP 403; REPOSITORY_NOT_FOUND — HTTP 404, no repository at a local path; UNREACHABLE — connection
+ * refused, DNS failure, connection reset/EOF; TIMEOUT — no answer within timeoutSeconds; CERTIFICATE — TLS
+ * certificate or SSH host key not trusted while validateSsl; PUSH_REJECTED — not a fast-forward (libgit2's check,
+ * errno -11) or a ref refused by the server (pushUpdateReference status, e.g. a hook), or the base commit is gone
+ * from the remote; BRANCH_NOT_FOUND — testConnection only, see there; FAILED — anything else (invalid path, branch
+ * name or repository id, local I/O), with the libgit2 message.
+ */
 export class RepositoryCache {
   private readonly mutex = new KeyedMutex();
 
@@ -522,6 +542,7 @@ export class RepositoryCache {
    */
   async fetch(remote: RemoteSpec): Promise<GitSnapshot> {
     const cacheDir = this.cachePath(remote.repositoryId);
+    checkBranch(remote.branch);
     return this.mutex.run(remote.repositoryId, async () => {
       const started = Date.now();
       let snapshot: OdbSnapshot;
@@ -536,7 +557,7 @@ export class RepositoryCache {
         try {
           snapshot = await this.fetchInto(await this.openCache(cacheDir, remote), remote);
         } catch (retryError) {
-          throw toGitError(retryError, remote, 'fetch from');
+          throw localError(retryError, remote, `fetch into the cache of repository ${remote.repositoryId}`);
         }
       }
       this.log.info(
@@ -553,58 +574,75 @@ export class RepositoryCache {
    */
   async commitAndPush(remote: RemoteSpec, base: GitSnapshot, request: CommitRequest, targetBranch: string): Promise<PushOutcome> {
     const cacheDir = this.cachePath(remote.repositoryId);
+    checkBranch(base.branch);
+    checkBranch(targetBranch);
+    const plan = planChanges(request.changes); // invalid paths fail here, before any I/O
     return this.mutex.run(remote.repositoryId, async () => {
-      const started = Date.now();
-      const repo = await this.openCache(cacheDir, remote);
-      const baseCommit = await this.baseCommit(repo, remote, base);
-      const baseTree = baseCommit ? await baseCommit.getTree() : null;
-
-      const plan = planChanges(request.changes);
-      const builder = new CommitBuilder(repo);
-      await builder.writeBlobs(plan);
-      const blobsWritten = Date.now();
-      const treeOid = (await builder.build(plan, baseTree)) ?? (await (await Treebuilder.create(repo, null as unknown as undefined)).write());
-      const built = Date.now();
-
-      if (baseTree ? baseTree.id().equal(treeOid) : (await Tree.lookup(repo, treeOid)).entryCount() === 0) {
-        this.log.info({ repositoryId: remote.repositoryId, branch: targetBranch, operationId: request.operationId }, 'git commit: no changes');
-        return { commitSha: null, changedPaths: [] };
+      try {
+        return await this.commitAndPushLocked(cacheDir, remote, base, plan, request, targetBranch);
+      } catch (error) {
+        throw localError(error, remote, `commit for operation ${request.operationId}`);
       }
-      const newTree = await Tree.lookup(repo, treeOid);
-      const changedPaths = await changedPathsBetween(repo, baseTree, newTree);
-
-      const signature = Signature.now(request.author.name, request.author.email);
-      const parents = baseCommit ? [baseCommit.id()] : [];
-      const commitOid = await repo.createCommit(
-        null as unknown as string,
-        signature,
-        signature,
-        withTrailer(request.message, request.operationId),
-        treeOid,
-        parents,
-      );
-      const commitSha = commitOid.tostrS();
-      const committed = Date.now();
-
-      await this.push(repo, remote, commitSha, targetBranch);
-      await Reference.create(repo, TRACKING_PREFIX + targetBranch, commitOid, 1, `push ${request.operationId}`);
-      this.log.info(
-        {
-          repositoryId: remote.repositoryId,
-          url: displayRemoteUrl(remote.url),
-          branch: targetBranch,
-          commitSha,
-          operationId: request.operationId,
-          files: changedPaths.length,
-          blobsMs: blobsWritten - started,
-          treesMs: built - blobsWritten,
-          commitMs: committed - built,
-          pushMs: Date.now() - committed,
-        },
-        'git commit pushed',
-      );
-      return { commitSha, changedPaths };
     });
+  }
+
+  private async commitAndPushLocked(
+    cacheDir: string,
+    remote: RemoteSpec,
+    base: GitSnapshot,
+    plan: DirPlan,
+    request: CommitRequest,
+    targetBranch: string,
+  ): Promise<PushOutcome> {
+    const started = Date.now();
+    const repo = await this.openCache(cacheDir, remote);
+    const baseCommit = await this.baseCommit(repo, remote, base);
+    const baseTree = baseCommit ? await baseCommit.getTree() : null;
+
+    const builder = new CommitBuilder(repo);
+    await builder.writeBlobs(plan);
+    const blobsWritten = Date.now();
+    const treeOid = (await builder.build(plan, baseTree)) ?? (await (await Treebuilder.create(repo, null as unknown as undefined)).write());
+    const built = Date.now();
+
+    if (baseTree ? baseTree.id().equal(treeOid) : (await Tree.lookup(repo, treeOid)).entryCount() === 0) {
+      this.log.info({ repositoryId: remote.repositoryId, branch: targetBranch, operationId: request.operationId }, 'git commit: no changes');
+      return { commitSha: null, changedPaths: [] };
+    }
+    const newTree = await Tree.lookup(repo, treeOid);
+    const changedPaths = await changedPathsBetween(repo, baseTree, newTree);
+
+    const signature = Signature.now(request.author.name, request.author.email);
+    const parents = baseCommit ? [baseCommit.id()] : [];
+    const commitOid = await repo.createCommit(
+      null as unknown as string,
+      signature,
+      signature,
+      withTrailer(request.message, request.operationId),
+      treeOid,
+      parents,
+    );
+    const commitSha = commitOid.tostrS();
+    const committed = Date.now();
+
+    await this.push(repo, remote, commitSha, targetBranch);
+    await Reference.create(repo, TRACKING_PREFIX + targetBranch, commitOid, 1, `push ${request.operationId}`);
+    this.log.info(
+      {
+        repositoryId: remote.repositoryId,
+        url: displayRemoteUrl(remote.url),
+        branch: targetBranch,
+        commitSha,
+        operationId: request.operationId,
+        files: changedPaths.length,
+        blobsMs: blobsWritten - started,
+        treesMs: built - blobsWritten,
+        commitMs: committed - built,
+        pushMs: Date.now() - committed,
+      },
+      'git commit pushed',
+    );
+    return { commitSha, changedPaths };
   }
 
   /**
@@ -613,8 +651,9 @@ export class RepositoryCache {
    * the branch). A repository that has branches but not this one → GitError('BRANCH_NOT_FOUND').
    */
   async testConnection(remote: RemoteSpec): Promise<{ headSha: string | null }> {
+    checkBranch(remote.branch);
     const session = new RemoteSession(remote, this.log);
-    const heads = await this.network(session, 'connect to', async () => {
+    const heads = await this.network(session, 'connect to', '', async () => {
       const detached = session.track(await Remote.createDetached(remote.url));
       return this.listHeads(detached, session);
     });
@@ -650,7 +689,7 @@ export class RepositoryCache {
     const session = new RemoteSession(remote, this.log);
     const branchRef = `refs/heads/${remote.branch}`;
     const trackingRef = TRACKING_PREFIX + remote.branch;
-    const headSha = await this.network(session, 'fetch from', async () => {
+    const headSha = await this.network(session, 'fetch from', '', async () => {
       const anonymous = session.track(await Remote.createAnonymous(repo, remote.url));
       const heads = await this.listHeads(anonymous, session, true);
       const sha = heads.get(branchRef) ?? null;
@@ -661,7 +700,6 @@ export class RepositoryCache {
       await anonymous.disconnect();
       return sha;
     });
-    if (session.cancelled) throw new GitError('TIMEOUT', `fetch from ${displayRemoteUrl(remote.url)} was cancelled`);
     if (headSha) {
       // The ref is set from the advertised head, not by update-tips: nothing else writes refs in the cache.
       if (!(await hasCommit(repo, headSha))) throw new Error(`commit ${headSha} is missing after the fetch`);
@@ -699,7 +737,8 @@ export class RepositoryCache {
 
   private async push(repo: Repository, remote: RemoteSpec, commitSha: string, targetBranch: string): Promise<void> {
     const session = new RemoteSession(remote, this.log);
-    await this.network(session, 'push to', async () => {
+    const note = '; the push may still reach the remote: fetch to find out';
+    await this.network(session, 'push to', note, async () => {
       const anonymous = session.track(await Remote.createAnonymous(repo, remote.url));
       await anonymous.push([`${commitSha}:refs/heads/${targetBranch}`], { callbacks: session.callbacks(), pbParallelism: 0 });
     });
@@ -714,7 +753,7 @@ export class RepositoryCache {
    * once; the session is cancelled (credential callbacks refuse, transfers are stopped) and the late result, if
    * any, is ignored.
    */
-  private async network<T>(session: RemoteSession, action: string, fn: () => Promise<T>): Promise<T> {
+  private async network<T>(session: RemoteSession, action: string, timeoutNote: string, fn: () => Promise<T>): Promise<T> {
     const spec = session.spec;
     const seconds = Math.max(1, spec.timeoutSeconds);
     let timer: NodeJS.Timeout | undefined;
@@ -723,7 +762,7 @@ export class RepositoryCache {
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => {
         session.cancel();
-        reject(new GitError('TIMEOUT', `${action} ${displayRemoteUrl(spec.url)} did not complete within ${seconds} s`));
+        reject(new GitError('TIMEOUT', `${action} ${displayRemoteUrl(spec.url)} did not complete within ${seconds} s${timeoutNote}`));
       }, seconds * 1000);
     });
     try {

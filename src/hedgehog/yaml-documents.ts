@@ -30,10 +30,14 @@ export interface YamlParseResult {
   issues: ValidationIssue[];
 }
 
-function lineOf(text: string, offset: number): number {
+/** Line numbers of increasing offsets, counted incrementally (one pass over the text for all documents). */
+function lineCounter(text: string): (offset: number) => number {
+  let position = 0;
   let line = 1;
-  for (let i = 0; i < offset && i < text.length; i++) if (text.charCodeAt(i) === 10) line++;
-  return line;
+  return (offset) => {
+    for (; position < offset && position < text.length; position++) if (text.charCodeAt(position) === 10) line++;
+    return line;
+  };
 }
 
 /**
@@ -64,8 +68,9 @@ export function parseYamlDocuments(text: string, limits: Partial<YamlParseLimits
 
   const documents: YamlDocument[] = [];
   const issues: ValidationIssue[] = [];
+  const lineOf = lineCounter(text);
   parsed.forEach((document, documentIndex) => {
-    const line = lineOf(text, document.range[0]);
+    const line = lineOf(document.range[0]);
     const at = (issue: ValidationIssue): ValidationIssue => ({ ...issue, documentIndex });
     if (document.errors.length > 0) {
       const sink = new IssueSink({ kind: '', name: '', namespace: '' });

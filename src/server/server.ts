@@ -59,6 +59,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const runCleanup = async () => {
     for (const step of cleanup.reverse()) await step().catch((error: unknown) => log.error({ err: error }, 'error while stopping'));
   };
+  if (database.appliedMigrations.length > 0) log.info({ migrations: database.appliedMigrations }, 'applied database migrations');
   try {
     const secretKey = await loadSecretKey(config.secretKey, config.dataDir);
     if (secretKey.generated) {

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { ResourceState, SyncOperationType } from '../../entities/enums';
 import { HedgehogFabric } from '../../entities/hedgehog-fabric';
 import { HedgehogResource } from '../../entities/hedgehog-resource';
@@ -47,10 +48,13 @@ async function loadStored(context: OperationContext): Promise<Map<string, Stored
 async function applyToDatabase(context: OperationContext, plan: IngestionPlan, commitSha: string | null): Promise<void> {
   const fabricId = context.operation.fabricId;
   await context.em.transactional(async (tx) => {
-    const fabric = tx.getReference(HedgehogFabric, fabricId);
     const existing = await tx.find(HedgehogResource, { fabric: fabricId });
     const byKey = new Map(existing.map((r) => [`${r.kind}/${r.namespace}/${r.name}`, r]));
     const now = new Date();
+    const transitionContext = { operation: context.operation.id, commit: commitSha };
+    // New rows go in with multi-row inserts: an initial ingestion of 10,000 resources is one of the common cases.
+    const newResources: Array<Record<string, unknown>> = [];
+    const newTransitions: Array<Record<string, unknown>> = [];
     for (const planned of plan.resources) {
       const { manifest } = planned;
       const ref = manifestRef(manifest);
@@ -65,19 +69,23 @@ async function applyToDatabase(context: OperationContext, plan: IngestionPlan, c
         lastFileSync: now,
         resourceState: ResourceState.SYNCED,
       };
-      const row = byKey.get(resourceKey(ref));
       const trigger = planned.outcome === 'imported' ? 'import_from_git' : 'ingest_raw_file';
-      const context_ = { operation: context.operation.id, commit: commitSha };
+      const transition = { trigger, reason: `from ${planned.managedFilePath}`, context: transitionContext, toState: ResourceState.SYNCED };
+      const row = byKey.get(resourceKey(ref));
       if (row) {
         const from = row.resourceState;
         tx.assign(row, fields);
-        if (from !== ResourceState.SYNCED || planned.outcome !== 'unchanged') {
-          persistNew(tx, StateTransition, { resource: row, fromState: from, toState: ResourceState.SYNCED, trigger, reason: `from ${planned.managedFilePath}`, context: context_ });
-        }
-      } else {
-        const created = persistNew(tx, HedgehogResource, { fabric, kind: ref.kind, namespace: ref.namespace, name: ref.name, ...fields });
-        persistNew(tx, StateTransition, { resource: created, fromState: null, toState: ResourceState.SYNCED, trigger, reason: `from ${planned.managedFilePath}`, context: context_ });
+        if (from !== ResourceState.SYNCED || planned.outcome !== 'unchanged') persistNew(tx, StateTransition, { resource: row, fromState: from, ...transition });
+        continue;
       }
+      const id = randomUUID();
+      newResources.push({ id, fabric: fabricId, kind: ref.kind, namespace: ref.namespace, name: ref.name, version: 1, created: now, lastUpdated: now, customFieldData: {}, tags: [], ...fields });
+      newTransitions.push({ id: randomUUID(), resource: id, fromState: null, timestamp: now, created: now, lastUpdated: now, customFieldData: {}, tags: [], ...transition });
+    }
+    await tx.flush();
+    for (let i = 0; i < newResources.length; i += 1000) {
+      await tx.insertMany(HedgehogResource, newResources.slice(i, i + 1000) as never[]);
+      await tx.insertMany(StateTransition, newTransitions.slice(i, i + 1000) as never[]);
     }
     await tx.nativeUpdate(HedgehogFabric, { id: fabricId }, { lastGitSync: now });
   });

@@ -1,0 +1,61 @@
+/** A realistic ~10,000-resource fabric (spines, leaves, servers, connections, VPCs, attachments, peerings) for benchmarks. */
+import type { JsonObject, Manifest } from '../src/hedgehog';
+
+const WIRING = 'wiring.githedgehog.com/v1beta1';
+const VPC_API = 'vpc.githedgehog.com/v1beta1';
+
+function resource(apiVersion: string, kind: string, name: string, spec: JsonObject): Manifest {
+  return { apiVersion, kind, metadata: { name, namespace: 'default' }, spec };
+}
+
+export function generateFabric(): Manifest[] {
+  const fabric: Manifest[] = [
+    resource(WIRING, 'VLANNamespace', 'default', { ranges: [{ from: 1000, to: 2999 }] }),
+    resource(VPC_API, 'IPv4Namespace', 'default', { subnets: ['10.0.0.0/8'] }),
+    resource(VPC_API, 'External', 'default', { ipv4Namespace: 'default', inboundCommunity: '65102:5000', outboundCommunity: '50000:50001' }),
+  ];
+  const spines = 4;
+  const leaves = 100;
+  const serversPerLeaf = 20;
+  const vpcs = 1000;
+  const spineBreakouts = Object.fromEntries(Array.from({ length: 32 }, (_, i) => [`E1/${i + 1}`, '4x100G']));
+  for (let s = 0; s < spines; s++) fabric.push(resource(WIRING, 'Switch', `spine-${s}`, { role: 'spine', profile: 'celestica-ds4000', portBreakouts: spineBreakouts }));
+  for (let l = 0; l < leaves; l++) {
+    fabric.push(resource(WIRING, 'Switch', `leaf-${l}`, { role: 'server-leaf', profile: 'celestica-ds3000', boot: { mac: '0c:20:12:ff:00:00' } }));
+    for (let s = 0; s < spines; s++) {
+      const spinePort = `E1/${Math.floor(l / 4) + 1}/${(l % 4) + 1}`;
+      fabric.push(resource(WIRING, 'Connection', `spine-${s}--fabric--leaf-${l}`, {
+        fabric: { links: [{ spine: { port: `spine-${s}/${spinePort}` }, leaf: { port: `leaf-${l}/E1/${25 + s}` } }] },
+      }));
+    }
+  }
+  const connections: string[] = [];
+  for (let l = 0; l < leaves; l++) {
+    for (let p = 0; p < serversPerLeaf; p++) {
+      const server = `server-${l}-${p}`;
+      const connection = `${server}--unbundled--leaf-${l}`;
+      fabric.push(resource(WIRING, 'Server', server, {}));
+      fabric.push(resource(WIRING, 'Connection', connection, { unbundled: { link: { server: { port: `${server}/eth0` }, switch: { port: `leaf-${l}/E1/${p + 1}` } } } }));
+      connections.push(connection);
+    }
+  }
+  for (let v = 0; v < vpcs; v++) {
+    fabric.push(resource(VPC_API, 'VPC', `vpc-${v}`, {
+      subnets: { default: { subnet: `10.${Math.floor(v / 256)}.${v % 256}.0/24`, vlan: 1000 + v, dhcp: { enable: true } } },
+    }));
+  }
+  connections.forEach((connection, index) => {
+    for (const offset of [0, 1]) {
+      const vpc = (index + offset * 500) % vpcs;
+      fabric.push(resource(VPC_API, 'VPCAttachment', `vpc-${vpc}--${connection}`, { subnet: `vpc-${vpc}/default`, connection }));
+    }
+  });
+  for (let v = 0; v + 1 < vpcs && fabric.length < 9800; v += 2) {
+    fabric.push(resource(VPC_API, 'VPCPeering', `vpc-${v}--vpc-${v + 1}`, { permit: [{ [`vpc-${v}`]: {}, [`vpc-${v + 1}`]: {} }] }));
+  }
+  for (let v = 0; fabric.length < 10000; v++) {
+    fabric.push(resource(VPC_API, 'ExternalPeering', `vpc-${v}--default`, { permit: { vpc: { name: `vpc-${v}`, subnets: ['default'] }, external: { name: 'default', prefixes: [{ prefix: '0.0.0.0/0' }] } } }));
+  }
+  return fabric;
+}
+
