@@ -258,6 +258,33 @@ describe('GitOps operations on real repositories (file://)', () => {
     assert.match(ok.validationError, /production/);
   });
 
+  test('a 50 MB raw file and a file of 20,000 documents are refused whole, kept in unmanaged/ and reported', async () => {
+    const remote = await BareRepository.create(workdir, 'huge.git');
+    const { fabricId } = await fabricOn(remote, 'huge');
+    assert.equal((await init(fabricId)).status, 'COMPLETED');
+    const big = `# padding\n${'x'.repeat(50 * 1024 * 1024)}\n`;
+    const many = Array.from({ length: 20_000 }, (_, i) => `apiVersion: wiring.githedgehog.com/v1beta1\nkind: Server\nmetadata:\n  name: s-${i}\nspec: {}`).join('\n---\n');
+    await remote.commit({ 'huge/raw/big.yaml': big, 'huge/raw/many.yaml': many });
+    const operation = await ingest(fabricId);
+    assert.equal(operation.status, 'COMPLETED', operation.errorMessage);
+    assert.equal((await resources(fabricId)).length, 0);
+    assert.match((await remote.read('huge/unmanaged/big.yaml.errors.yaml'))!, /too-large/);
+    assert.match((await remote.read('huge/unmanaged/many.yaml.errors.yaml'))!, /too-many-documents/);
+    assert.equal((await remote.read('huge/unmanaged/many.yaml'))!, many, 'nothing lost');
+    assert.equal((await remote.read('huge/unmanaged/big.yaml'))!.length, big.length);
+  });
+
+  test('a fabric directory that does not exist yet has nothing to ingest', async () => {
+    const remote = await BareRepository.create(workdir, 'nodir.git');
+    await remote.commit({ 'elsewhere/file.txt': 'x\n' });
+    const { fabricId } = await fabricOn(remote, 'not/there');
+    const head = await remote.head();
+    const operation = await ingest(fabricId);
+    assert.equal(operation.status, 'COMPLETED');
+    assert.match(String((operation.details as { result?: string }).result), /"not\/there" does not exist/);
+    assert.equal(await remote.head(), head);
+  });
+
   test('a repository that already holds managed files is imported', async () => {
     const remote = await BareRepository.create(workdir, 'import.git');
     await remote.commit({
