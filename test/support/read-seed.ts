@@ -64,7 +64,7 @@ export class Seed {
   }
 }
 
-/** Inserted `count` milliseconds after `base` (distinct, ordered timestamps). */
+/** `offsetMs` milliseconds after `base` (for distinct, ordered timestamps). */
 export function at(base: Date, offsetMs: number): Date {
   return new Date(base.getTime() + offsetMs);
 }
