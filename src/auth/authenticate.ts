@@ -7,11 +7,14 @@ export type AuthenticationResult = { user: User; token: ApiToken } | { error: st
 
 const LAST_USED_RESOLUTION_MS = 60_000;
 
-/** Resolves `Authorization: Bearer <token>` (or a bare token from a WebSocket connection_init) to its user. */
-export async function authenticate(em: EntityManager, credential: string | undefined | null): Promise<AuthenticationResult> {
+/**
+ * Resolves `Bearer <token>` to its user. `allowBareToken`: a WebSocket connection_init payload may also
+ * carry the token alone; HTTP requires the Bearer scheme (DESIGN §7).
+ */
+export async function authenticate(em: EntityManager, credential: string | undefined | null, options: { allowBareToken?: boolean } = {}): Promise<AuthenticationResult> {
   if (!credential) return { error: 'Missing credentials: send "Authorization: Bearer <token>"' };
   const match = /^Bearer\s+(\S+)\s*$/i.exec(credential.trim());
-  const secret = match ? match[1] : credential.trim();
+  const secret = match ? match[1] : options.allowBareToken ? credential.trim() : '';
   if (!secret || /\s/.test(secret)) return { error: 'Malformed Authorization header: expected "Bearer <token>"' };
 
   const token = await em.findOne(ApiToken, { tokenHash: hashToken(secret) }, { populate: ['user'] });

@@ -42,7 +42,7 @@ export function startSubscriptionServer(deps: SubscriptionServerDependencies) {
       schema: deps.schema,
       subscribe: createSharedSubscribe(),
       onConnect: async (ctx) => {
-        const result = await authenticate(deps.orm.em.fork(), credentialOf(ctx.connectionParams));
+        const result = await authenticate(deps.orm.em.fork(), credentialOf(ctx.connectionParams), { allowBareToken: true });
         if ('error' in result) {
           deps.log.info({ reason: result.error }, 'WebSocket connection refused');
           return false;
