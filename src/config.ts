@@ -16,6 +16,8 @@ export interface Config {
   syncWorkers: number;
   syncPollIntervalMs: number;
   syncHeartbeatMs: number;
+  /** GitHub REST API root for pull requests; undefined → https://api.github.com (GitHub Enterprise: https://<host>/api/v3). */
+  githubApiUrl?: string;
 }
 
 export class ConfigError extends Error {}
@@ -50,5 +52,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     syncWorkers: integer(env, 'SYNC_WORKERS', 2, 0, 64),
     syncPollIntervalMs: integer(env, 'SYNC_POLL_INTERVAL_MS', 5_000, 50, 3_600_000),
     syncHeartbeatMs: integer(env, 'SYNC_HEARTBEAT_MS', 5_000, 100, 600_000),
+    githubApiUrl: optional(env, 'GITHUB_API_URL'),
   };
 }

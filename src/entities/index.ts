@@ -3,10 +3,11 @@ import { GitRepository } from './git-repository';
 import { HedgehogFabric } from './hedgehog-fabric';
 import { HedgehogResource } from './hedgehog-resource';
 import { ResourceConflict } from './resource-conflict';
+import { ResourceTombstone } from './resource-tombstone';
 import { StateTransition } from './state-transition';
 import { SyncOperation } from './sync-operation';
 import { User } from './user';
 
-export { ApiToken, GitRepository, HedgehogFabric, HedgehogResource, ResourceConflict, StateTransition, SyncOperation, User };
+export { ApiToken, GitRepository, HedgehogFabric, HedgehogResource, ResourceConflict, ResourceTombstone, StateTransition, SyncOperation, User };
 
-export const ENTITIES = [User, ApiToken, GitRepository, HedgehogFabric, HedgehogResource, ResourceConflict, StateTransition, SyncOperation];
+export const ENTITIES = [User, ApiToken, GitRepository, HedgehogFabric, HedgehogResource, ResourceConflict, StateTransition, SyncOperation, ResourceTombstone];

@@ -57,6 +57,8 @@ export interface PlannedResource {
   manifest: Manifest;
   managedFilePath: string;
   fileHash: string;
+  /** Blob id of the managed file after this ingestion. */
+  blobSha: string;
   outcome: 'created' | 'updated' | 'unchanged' | 'imported';
 }
 
@@ -223,18 +225,19 @@ export function planIngestion(input: IngestionInput): IngestionPlan {
     const ref = manifestRef(manifest);
     const fileHash = manifestHash(manifest);
     if (c.origin === 'managed') {
-      resources.push({ manifest, managedFilePath: c.entry.filePath, fileHash, outcome: 'imported' });
+      resources.push({ manifest, managedFilePath: c.entry.filePath, fileHash, blobSha: input.existingBlobs.get(c.entry.filePath) ?? '', outcome: 'imported' });
       documents.push({ file: c.entry.filePath, documentIndex: c.entry.documentIndex, kind: ref.kind, name: ref.name, outcome: 'imported', managedFile: c.entry.filePath, issues: [] });
       continue;
     }
     const target = input.stored.get(resourceKey(ref))?.managedFilePath || paths.managedFile(ref.kind, ref.namespace, ref.name);
     const content = renderManifestYaml(manifest);
     const existing = input.existingBlobs.get(target);
-    const outcome = existing === undefined ? 'created' : existing === gitBlobSha(content) ? 'unchanged' : 'updated';
+    const blobSha = gitBlobSha(content);
+    const outcome = existing === undefined ? 'created' : existing === blobSha ? 'unchanged' : 'updated';
     if (outcome !== 'unchanged') write(target, content);
     if (outcome === 'created') filesCreated++;
     if (outcome === 'updated') filesUpdated++;
-    resources.push({ manifest, managedFilePath: target, fileHash, outcome });
+    resources.push({ manifest, managedFilePath: target, fileHash, blobSha, outcome });
     documents.push({ file: c.entry.filePath, documentIndex: c.entry.documentIndex, kind: ref.kind, name: ref.name, outcome, managedFile: target, issues: [] });
   }
 

@@ -4,6 +4,7 @@ import { persistNew } from '../db/persist-new';
 import { ResourceState } from '../entities/enums';
 import { HedgehogFabric } from '../entities/hedgehog-fabric';
 import { HedgehogResource } from '../entities/hedgehog-resource';
+import { ResourceTombstone } from '../entities/resource-tombstone';
 import { StateTransition } from '../entities/state-transition';
 import type { User } from '../entities/user';
 import type { CreateResourceInput, UpdateResourceInput } from '../graphql/inputs/resource-inputs';
@@ -94,6 +95,13 @@ export async function createResource(em: EntityManager, actor: User, fabric: Hed
       createdBy: actor,
       lastModifiedBy: actor,
     });
+    const tombstone = await tx.findOne(ResourceTombstone, { fabric, kind: input.kind, namespace, name: input.name });
+    if (tombstone) {
+      // Re-created before the deletion reached Git: the file is still there, so this is an update of it.
+      resource.managedFilePath = tombstone.managedFilePath;
+      resource.baseManifest = tombstone.baseManifest;
+      tx.remove(tombstone);
+    }
     const warnings = await validateAndCanonicalize(tx, resource);
     recordTransition(tx, resource, null, 'create', actor, 'created through the API');
     await mapUniqueViolation(() => tx.flush(), ['input', 'name'], `${identity} already exists in fabric "${fabric.name}"`);
@@ -153,7 +161,7 @@ export async function updateResource(
 }
 
 /** Deletes a resource unless other resources of the fabric still reference it. */
-export async function deleteResource(em: EntityManager, resourceId: string, expectedVersion: number | undefined): Promise<void> {
+export async function deleteResource(em: EntityManager, actor: User, resourceId: string, expectedVersion: number | undefined): Promise<void> {
   await em.transactional(async (tx) => {
     const resource = await tx.findOne(HedgehogResource, { id: resourceId });
     if (!resource) throw MutationError.single(UserErrorCode.NOT_FOUND, ['id'], 'resource not found');
@@ -172,5 +180,19 @@ export async function deleteResource(em: EntityManager, resourceId: string, expe
     }
     const deleted = await tx.nativeDelete(HedgehogResource, { id: resourceId, version: resource.version });
     if (deleted === 0) throw await concurrentWriteError(em, resourceId, expectedVersion);
+    // Once in Git, the file must go too: the next push deletes it against this base.
+    if (resource.managedFilePath && resource.baseManifest) {
+      persistNew(tx, ResourceTombstone, {
+        fabric: resource.fabric,
+        apiVersion: resource.apiVersion,
+        kind: resource.kind,
+        namespace: resource.namespace,
+        name: resource.name,
+        managedFilePath: resource.managedFilePath,
+        baseManifest: resource.baseManifest,
+        deletedBy: actor,
+      });
+      await tx.flush();
+    }
   });
 }

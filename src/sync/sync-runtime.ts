@@ -257,8 +257,20 @@ export class SyncRuntime {
    * An in_progress operation whose fabric lock nobody holds lost its process: mark it failed
    * ("interrupted") and queue a fresh attempt when its executor is safe to repeat.
    */
+  private recovering = false;
+
   private async recoverInterrupted(session: FabricLockSession, atStart: boolean): Promise<void> {
-    if (this.stopping) return;
+    // One pass at a time: the recovery session is a single connection.
+    if (this.stopping || this.recovering) return;
+    this.recovering = true;
+    try {
+      await this.recoverInterruptedPass(session, atStart);
+    } finally {
+      this.recovering = false;
+    }
+  }
+
+  private async recoverInterruptedPass(session: FabricLockSession, atStart: boolean): Promise<void> {
     const connection = this.options.orm.em.getConnection();
     const candidates = await connection.execute<Array<Record<string, unknown>>>(`select id, fabric_id from sync_operation where status = 'in_progress'`);
     for (const candidate of candidates) {

@@ -16,6 +16,8 @@ export class PostgresEventBus implements EventBus {
   private listener: Client | undefined;
   private publisher: Client | undefined;
   private closed = false;
+  /** NOTIFYs go out one after the other on the publisher connection (pg clients run one query at a time). */
+  private publishing: Promise<unknown> = Promise.resolve();
 
   constructor(
     private readonly connectionString: string,
@@ -73,8 +75,11 @@ export class PostgresEventBus implements EventBus {
     if (Buffer.byteLength(text) > MAX_NOTIFY_BYTES) {
       throw new Error(`event for ${event.topics.join(',')} is ${Buffer.byteLength(text)} bytes; events must stay under ${MAX_NOTIFY_BYTES}`);
     }
-    if (!this.publisher) throw new Error('event bus is not started');
-    await this.publisher.query('select pg_notify($1, $2)', [EVENT_CHANNEL, text]);
+    const publisher = this.publisher;
+    if (!publisher) throw new Error('event bus is not started');
+    const sent = this.publishing.then(() => publisher.query('select pg_notify($1, $2)', [EVENT_CHANNEL, text]));
+    this.publishing = sent.catch(() => undefined);
+    await sent;
   }
 
   subscribe<T>(topics: string[]): AsyncIterableIterator<T> {

@@ -1,6 +1,6 @@
 import { Arg, Authorized, Ctx, Field, ID, Int, ObjectType, Query, Resolver } from 'type-graphql';
 import { hasRole } from '../../auth/roles';
-import { ENTITIES } from '../../entities';
+import { ENTITIES, ResourceTombstone } from '../../entities';
 import { ApiToken } from '../../entities/api-token';
 import { Role } from '../../entities/enums';
 import { User } from '../../entities/user';
@@ -24,7 +24,8 @@ export class KindInfo {
   applyOrder!: number;
 }
 
-const ENTITY_BY_TYPE = new Map<string, (typeof ENTITIES)[number]>(ENTITIES.map((entity) => [entity.name, entity]));
+// Tombstones are bookkeeping of the sync, not API objects.
+const ENTITY_BY_TYPE = new Map<string, (typeof ENTITIES)[number]>(ENTITIES.filter((entity) => entity !== ResourceTombstone).map((entity) => [entity.name, entity]));
 
 @Resolver()
 export class NodeResolver {

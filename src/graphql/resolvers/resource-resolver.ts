@@ -92,11 +92,11 @@ export class ResourceResolver {
   deleteResource(
     @Arg('id', () => ID) id: string,
     @Arg('expectedVersion', () => Int, { nullable: true }) expectedVersion: number | undefined,
-    @Ctx() { em, loaders }: GraphQLContext,
+    @Ctx() { em, loaders, user }: GraphQLContext,
   ) {
     return withUserErrors(new DeletePayload(), async (payload) => {
       const resource = await requireByGlobalId<HedgehogResource>(loaders, 'HedgehogResource', id, ['id']);
-      await deleteResource(em, resource.id, expectedVersion ?? undefined);
+      await deleteResource(em, user, resource.id, expectedVersion ?? undefined);
       payload.deletedId = id;
     });
   }

@@ -68,6 +68,7 @@ async function applyToDatabase(context: OperationContext, plan: IngestionPlan, c
         baseManifest: manifest as unknown as Record<string, unknown>,
         lastFileSync: now,
         resourceState: ResourceState.SYNCED,
+        syncMetadata: { blobSha: planned.blobSha },
       };
       const trigger = planned.outcome === 'imported' ? 'import_from_git' : 'ingest_raw_file';
       const transition = { trigger, reason: `from ${planned.managedFilePath}`, context: transitionContext, toState: ResourceState.SYNCED };
