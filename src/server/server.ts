@@ -11,7 +11,7 @@ import { PostgresEventBus } from '../graphql/pubsub/postgres-event-bus';
 import { RepositoryCache } from '../gitops/repository-cache';
 import { ExecutorRegistry } from '../sync/executor-registry';
 import { directoryInitExecutor } from '../sync/executors/directory-init-executor';
-import type { GitExecutorDeps } from '../sync/executors/git-executor-deps';
+import { fabricSyncExecutors, type SyncExecutorDeps } from '../sync/executors/fabric-sync-executor';
 import { ingestionExecutor } from '../sync/executors/ingestion-executor';
 import { validationExecutor } from '../sync/executors/validation-executor';
 import { SyncRuntime } from '../sync/sync-runtime';
@@ -38,8 +38,8 @@ export interface StartOptions {
 }
 
 /** The built-in executors, added to `registry` (tests may have registered stand-ins for types not built yet). */
-export function defaultExecutors(git: GitExecutorDeps, registry = new ExecutorRegistry()): ExecutorRegistry {
-  for (const executor of [validationExecutor, directoryInitExecutor(git), ingestionExecutor(git)]) {
+export function defaultExecutors(git: SyncExecutorDeps, registry = new ExecutorRegistry()): ExecutorRegistry {
+  for (const executor of [validationExecutor, directoryInitExecutor(git), ingestionExecutor(git), ...fabricSyncExecutors(git)]) {
     if (!registry.has(executor.type)) registry.register(executor);
   }
   return registry;
@@ -84,7 +84,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       orm: database.orm,
       databaseUrl: config.databaseUrl,
       bus: events,
-      registry: defaultExecutors({ repos, secrets }, options.registry),
+      registry: defaultExecutors({ repos, secrets, events }, options.registry),
       log,
       workers: config.syncWorkers,
       pollIntervalMs: config.syncPollIntervalMs,

@@ -1,5 +1,5 @@
 import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
-import { Role, SyncOperationType } from '../../entities/enums';
+import { PushMode, Role, SyncDirection, SyncOperationType } from '../../entities/enums';
 import { HedgehogFabric } from '../../entities/hedgehog-fabric';
 import { SyncOperation } from '../../entities/sync-operation';
 import { User } from '../../entities/user';
@@ -17,19 +17,26 @@ import { decodeIdOfType } from '../global-id';
 import { MutationError, UserErrorCode } from '../../services/mutation-error';
 import { findByGlobalId, requireByGlobalId } from './lookup';
 
+const SYNC_OPERATION_OF: Partial<Record<SyncDirection, SyncOperationType>> = {
+  [SyncDirection.GIT_TO_GUI]: SyncOperationType.GITHUB_TO_GUI,
+  [SyncDirection.GUI_TO_GIT]: SyncOperationType.GUI_TO_GITHUB,
+  [SyncDirection.BIDIRECTIONAL]: SyncOperationType.BIDIRECTIONAL_SYNC,
+};
+
 /** Queues a Git operation for a fabric that has a repository. */
 function enqueueGitOperation(
   { em, loaders, sync, user }: GraphQLContext,
   fabricId: string,
   operationType: SyncOperationType,
   details: Record<string, unknown>,
+  options: { dryRun?: boolean; pushMode?: PushMode } = {},
 ): Promise<SyncOperationPayload> {
   return withUserErrors(new SyncOperationPayload(), async (payload) => {
     const fabric = await requireByGlobalId<HedgehogFabric>(loaders, 'HedgehogFabric', fabricId, ['fabricId']);
     if (!fabric.gitRepository) {
       throw MutationError.single(UserErrorCode.INVALID_STATE, ['fabricId'], `fabric "${fabric.name}" has no Git repository; set gitRepositoryId first`);
     }
-    const queued = await sync.enqueue({ fabricId: fabric.id, operationType, initiatedById: user.id, details });
+    const queued = await sync.enqueue({ fabricId: fabric.id, operationType, initiatedById: user.id, details, ...options });
     payload.syncOperation = await em.findOneOrFail(SyncOperation, { id: queued.id });
   });
 }
@@ -77,6 +84,31 @@ export class SyncOperationResolver {
     @Ctx() context: GraphQLContext,
   ) {
     return enqueueGitOperation(context, fabricId, SyncOperationType.DIRECTORY_INIT, { force });
+  }
+
+  @Authorized(Role.OPERATOR)
+  @Mutation(() => SyncOperationPayload, {
+    description: 'Queues a sync of the fabric with its repository: GIT_TO_GUI pulls, GUI_TO_GIT pushes, BIDIRECTIONAL does both (three-way per resource; conflicts are stored, not overwritten). dryRun returns the plan in details and changes nothing',
+  })
+  syncFabric(
+    @Arg('fabricId', () => ID) fabricId: string,
+    @Arg('direction', () => SyncDirection) direction: SyncDirection,
+    @Arg('mode', () => PushMode, { nullable: true }) mode: PushMode | undefined,
+    @Arg('dryRun', () => Boolean, { defaultValue: false }) dryRun: boolean,
+    @Ctx() context: GraphQLContext,
+  ) {
+    const operationType = SYNC_OPERATION_OF[direction];
+    if (!operationType) {
+      return Promise.resolve(Object.assign(new SyncOperationPayload(), {
+        userErrors: [{ code: UserErrorCode.VALIDATION, field: ['direction'], message: 'direction must be GIT_TO_GUI, GUI_TO_GIT or BIDIRECTIONAL' }],
+      }));
+    }
+    if (mode === PushMode.PULL_REQUEST && direction !== SyncDirection.GIT_TO_GUI) {
+      return Promise.resolve(Object.assign(new SyncOperationPayload(), {
+        userErrors: [{ code: UserErrorCode.INVALID_STATE, field: ['mode'], message: 'pull-request mode is not available yet; use DIRECT_PUSH' }],
+      }));
+    }
+    return enqueueGitOperation(context, fabricId, operationType, { direction }, { dryRun, pushMode: mode ?? PushMode.DIRECT_PUSH });
   }
 
   @Authorized(Role.OPERATOR)
