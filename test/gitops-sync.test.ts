@@ -10,6 +10,7 @@ import {
   GitInitDirectoryDocument,
   SfConflictsDocument,
   SfDeleteResourceDocument,
+  SfResolveDocument,
   SfResourcesDocument,
   SfSyncDocument,
   SfUpdateResourceDocument,
@@ -140,6 +141,57 @@ describe('syncFabric on real repositories', () => {
       assert.equal(((await resource(fabricId, 'vpc-1')).spec as ReturnType<typeof vpcSpec>).subnets.default.vlan, 1650, 'the DB keeps its side');
       const event = await events.waitFor((e) => e.conflictEvents.type === 'DETECTED');
       assert.equal(event.conflictEvents.conflict.id, conflict.id);
+    } finally {
+      await ws.dispose();
+    }
+  });
+
+  test('conflicts are resolved with GIT_WINS, GUI_WINS and MANUAL; MERGE of overlapping edits is refused; each ends with both sides equal', async () => {
+    const { remote, fabricId } = await syncedFabric();
+    const ws = connectWs(server.url, server.adminToken);
+    try {
+      const events = ws.subscribe(SyncConflictEventsDocument, { fabricId });
+      const vlanInGit = async () => Number(/default:\n(?:.*\n)*?\s+vlan: (\d+)/.exec((await remote.read(VPC_FILE))!)?.[1]);
+      const vlanInDb = async () => ((await resource(fabricId, 'vpc-1')).spec as ReturnType<typeof vpcSpec>).subnets.default.vlan;
+      const conflictOn = async (db: number, git: number) => {
+        const vpc = await resource(fabricId, 'vpc-1');
+        await server.query(SfUpdateResourceDocument, { id: vpc.id, input: { spec: vpcSpec(db, 1002) } });
+        await remote.commit({ [VPC_FILE]: (await remote.read(VPC_FILE))!.replace(/vlan: \d+\n(\s+)backend/, `vlan: ${git}\n$1backend`).replace(/(default:\n(?:.*\n)*?\s+vlan: )\d+/, `$1${git}`) }, 'conflicting edit');
+        assert.equal((await sync(fabricId, 'BIDIRECTIONAL')).status, 'COMPLETED');
+        const open = (await server.query(SfConflictsDocument, { fabricId })).conflicts.edges.map((e) => e.node).find((c) => c.status === 'DETECTED');
+        assert.ok(open, 'a conflict was detected');
+        return open.id;
+      };
+      const resolve = async (conflictId: string, strategy: 'GUI_WINS' | 'GIT_WINS' | 'MERGE' | 'MANUAL', mergedSpec?: Record<string, unknown>) => {
+        const result = await server.query(SfResolveDocument, { conflictId, strategy, mergedSpec });
+        if (result.resolveConflict.userErrors.length > 0) return result.resolveConflict.userErrors;
+        const operation = await waitForOperation(server, result.resolveConflict.syncOperation!.id);
+        assert.equal(operation.status, 'COMPLETED', operation.errorMessage);
+        return [];
+      };
+
+      const first = await conflictOn(1101, 1201);
+      const merge = await resolve(first, 'MERGE');
+      assert.equal(merge[0].code, 'CONFLICT');
+      assert.deepEqual(await resolve(first, 'GIT_WINS'), []);
+      assert.deepEqual([await vlanInDb(), await vlanInGit()], [1201, 1201]);
+      assert.equal((await resource(fabricId, 'vpc-1')).resourceState, 'SYNCED');
+      const again = await resolve(first, 'GUI_WINS');
+      assert.equal(again[0].code, 'INVALID_STATE');
+      await events.waitFor((e) => e.conflictEvents.type === 'RESOLVED' && e.conflictEvents.conflict.id === first);
+
+      const second = await conflictOn(1102, 1202);
+      assert.deepEqual(await resolve(second, 'GUI_WINS'), []);
+      assert.deepEqual([await vlanInDb(), await vlanInGit()], [1102, 1102]);
+
+      const third = await conflictOn(1103, 1203);
+      const invalid = await resolve(third, 'MANUAL', { subnets: { default: { subnet: 'not-a-cidr' } } });
+      assert.equal(invalid[0].code, 'VALIDATION');
+      assert.deepEqual(await resolve(third, 'MANUAL', vpcSpec(1333, 1002)), []);
+      assert.deepEqual([await vlanInDb(), await vlanInGit()], [1333, 1333]);
+      const quiet = await sync(fabricId, 'BIDIRECTIONAL');
+      assert.equal(quiet.commitSha ?? null, null, 'after resolution both sides are equal: nothing to sync');
+      assert.equal((await resource(fabricId, 'vpc-1')).conflictStatus, 'RESOLVED');
     } finally {
       await ws.dispose();
     }

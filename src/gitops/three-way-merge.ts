@@ -251,13 +251,19 @@ interface MergeContext {
   conflicts: Path[];
 }
 
+/** Records conflict paths; never records nothing (the node itself stands in), so a conflict cannot go unnoticed. */
+function recordConflicts(context: MergeContext, path: Path, paths: Path[]): void {
+  if (paths.length === 0) context.conflicts.push(path);
+  else context.conflicts.push(...paths);
+}
+
 function conflictAt(path: Path, base: Value, ours: Value, theirs: Value, context: MergeContext): void {
   if (base === undefined) {
     // Added on both sides with different content: the paths where the two additions differ.
-    context.conflicts.push(...diffPaths(path, ours, theirs));
+    recordConflicts(context, path, diffPaths(path, ours, theirs));
   } else {
     // Both sides' changes under this path (this covers parent/child overlaps).
-    context.conflicts.push(...diffPaths(path, base, ours), ...diffPaths(path, base, theirs));
+    recordConflicts(context, path, [...diffPaths(path, base, ours), ...diffPaths(path, base, theirs)]);
   }
 }
 
@@ -294,7 +300,7 @@ function mergePositionalLists(path: Path, base: JsonValue[], ours: JsonValue[], 
     // Merging by index would leave a hole (one side removed the tail, the other appended after it).
     const from = Math.min(ours.length, theirs.length);
     const beyond = (candidate: Path): boolean => typeof candidate[path.length] === 'number' && (candidate[path.length] as number) >= from;
-    context.conflicts.push(...diffPaths(path, base, ours).filter(beyond), ...diffPaths(path, base, theirs).filter(beyond));
+    recordConflicts(context, path, [...diffPaths(path, base, ours).filter(beyond), ...diffPaths(path, base, theirs).filter(beyond)]);
     return ours;
   }
   const result: JsonValue[] = [];
@@ -384,9 +390,18 @@ function toTree(manifest: Manifest | null): JsonObject | undefined {
   return manifest === null ? undefined : (canonicalizeManifest(manifest) as unknown as JsonObject);
 }
 
+/**
+ * Canonical forms omit empty label/annotation maps; for diffing and merging they are made explicit,
+ * so that adding the first label is `metadata.labels.app`, not a change of `metadata.labels` as a whole.
+ */
+function withMetadataMaps(tree: JsonObject | undefined): JsonObject | undefined {
+  if (tree === undefined || !isJsonObject(tree.metadata)) return tree;
+  return { ...tree, metadata: { annotations: {}, labels: {}, ...tree.metadata } };
+}
+
 function changedPaths(before: JsonObject | undefined, after: JsonObject | undefined): Path[] {
   if (before === undefined && after === undefined) return [];
-  return diffPaths([], before ?? {}, after ?? {});
+  return diffPaths([], withMetadataMaps(before) ?? {}, withMetadataMaps(after) ?? {});
 }
 
 function asManifest(tree: JsonObject): Manifest {
@@ -395,7 +410,7 @@ function asManifest(tree: JsonObject): Manifest {
   return candidate;
 }
 
-/** Canonical forms omit empty label/annotation maps; a merge that removed every entry leaves one behind. */
+/** Back to the canonical shape: empty label/annotation maps are omitted. */
 function pruneEmptyMetadataMaps(tree: JsonObject): JsonObject {
   const metadata = tree.metadata;
   if (!isJsonObject(metadata)) return tree;
@@ -435,7 +450,7 @@ export function threeWayMerge(base: Manifest | null, ours: Manifest | null, thei
   if (t === undefined) return result('delete_modify', undefined, changedPaths(b, o));
 
   const context: MergeContext = { conflicts: [] };
-  const raw = mergeValue([], b, o, t, context);
+  const raw = mergeValue([], withMetadataMaps(b), withMetadataMaps(o), withMetadataMaps(t), context);
   if (context.conflicts.length > 0) return result('conflict', undefined, context.conflicts);
   if (!isJsonObject(raw)) throw new Error('three-way merge of two manifests produced a non-object');
   const pruned = pruneEmptyMetadataMaps(raw);
@@ -453,7 +468,7 @@ export function diffManifests(before: Manifest | null, after: Manifest | null): 
   const b = toTree(after);
   if (a === undefined && b === undefined) return [];
   const out: RawDiff[] = [];
-  diffTree([], a ?? {}, b ?? {}, out);
+  diffTree([], withMetadataMaps(a) ?? {}, withMetadataMaps(b) ?? {}, out);
   return out
     .sort((x, y) => comparePaths(x.path, y.path))
     .map((entry) => ({ path: formatPath(entry.path), before: entry.before, after: entry.after }));

@@ -3,6 +3,7 @@ import { ApiToken } from '../entities/api-token';
 import { GitRepository } from '../entities/git-repository';
 import { HedgehogFabric } from '../entities/hedgehog-fabric';
 import { HedgehogResource } from '../entities/hedgehog-resource';
+import { ResourceConflict } from '../entities/resource-conflict';
 import { SyncOperation } from '../entities/sync-operation';
 import { User } from '../entities/user';
 import { UserError } from './user-error';
@@ -62,5 +63,14 @@ export class ApiTokenPayload extends Payload {
 @ObjectType()
 export class SyncOperationPayload extends Payload {
   @Field(() => SyncOperation, { nullable: true })
+  syncOperation?: SyncOperation | null;
+}
+
+@ObjectType()
+export class ResourceConflictPayload extends Payload {
+  @Field(() => ResourceConflict, { nullable: true })
+  conflict?: ResourceConflict | null;
+
+  @Field(() => SyncOperation, { nullable: true, description: 'The conflict_resolution operation that applies the decision' })
   syncOperation?: SyncOperation | null;
 }

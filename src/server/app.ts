@@ -17,6 +17,7 @@ import type { SyncRuntime } from '../sync/sync-runtime';
 import { createApollo } from './graphql-http';
 import { opsRouter } from './health';
 import { startSubscriptionServer } from './subscriptions';
+import { webhooksRouter } from './webhooks';
 import { graphqlMetricsPlugin, httpMetricsMiddleware, type Metrics } from './metrics';
 
 export interface AppDependencies {
@@ -53,6 +54,7 @@ export async function createHttpServer(deps: AppDependencies) {
   app.use(httpMetricsMiddleware(deps.metrics));
   app.use(opsRouter(deps.orm, deps.metrics));
   app.use(pinoHttp({ logger: deps.log, autoLogging: { ignore: (req) => req.url !== '/graphql' } }));
+  app.use(webhooksRouter(deps));
 
   const authenticateRequest = async (req: Request, res: Response, next: NextFunction) => {
     try {

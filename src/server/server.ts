@@ -11,6 +11,7 @@ import { PostgresEventBus } from '../graphql/pubsub/postgres-event-bus';
 import { RepositoryCache } from '../gitops/repository-cache';
 import { ExecutorRegistry } from '../sync/executor-registry';
 import { directoryInitExecutor } from '../sync/executors/directory-init-executor';
+import { conflictResolutionExecutor } from '../sync/executors/conflict-resolution-executor';
 import { fabricSyncExecutors, type SyncExecutorDeps } from '../sync/executors/fabric-sync-executor';
 import { ingestionExecutor } from '../sync/executors/ingestion-executor';
 import { validationExecutor } from '../sync/executors/validation-executor';
@@ -39,7 +40,7 @@ export interface StartOptions {
 
 /** The built-in executors, added to `registry` (tests may have registered stand-ins for types not built yet). */
 export function defaultExecutors(git: SyncExecutorDeps, registry = new ExecutorRegistry()): ExecutorRegistry {
-  for (const executor of [validationExecutor, directoryInitExecutor(git), ingestionExecutor(git), ...fabricSyncExecutors(git)]) {
+  for (const executor of [validationExecutor, directoryInitExecutor(git), ingestionExecutor(git), ...fabricSyncExecutors(git), conflictResolutionExecutor(git)]) {
     if (!registry.has(executor.type)) registry.register(executor);
   }
   return registry;
