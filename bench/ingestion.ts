@@ -65,7 +65,7 @@ async function main(): Promise<void> {
   await remote.commit(rawFiles, 'drop 10,000 resources into raw/');
 
   const server = await startServer(
-    { ...loadConfig({}), port: 0, dataDir: path.join(workdir, 'data'), databaseUrl: database.url, adminToken: token, secretKey: randomBytes(32).toString('hex'), logLevel: 'warn', syncPollIntervalMs: 200 },
+    { ...loadConfig({}), port: 0, dataDir: path.join(workdir, 'data'), databaseUrl: database.url, adminToken: token, secretKey: randomBytes(32).toString('hex'), logLevel: 'warn', syncPollIntervalMs: 200, syncPolling: false },
     { log: pino({ level: 'warn' }) },
   );
   let peakRss = process.memoryUsage().rss;

@@ -16,6 +16,8 @@ export interface Config {
   syncWorkers: number;
   syncPollIntervalMs: number;
   syncHeartbeatMs: number;
+  /** Queue periodic pulls per fabric.sync_interval (the fallback of webhooks). */
+  syncPolling: boolean;
   /** GitHub REST API root for pull requests; undefined → https://api.github.com (GitHub Enterprise: https://<host>/api/v3). */
   githubApiUrl?: string;
 }
@@ -52,6 +54,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     syncWorkers: integer(env, 'SYNC_WORKERS', 2, 0, 64),
     syncPollIntervalMs: integer(env, 'SYNC_POLL_INTERVAL_MS', 5_000, 50, 3_600_000),
     syncHeartbeatMs: integer(env, 'SYNC_HEARTBEAT_MS', 5_000, 100, 600_000),
+    syncPolling: (optional(env, 'SYNC_POLLING') ?? 'true') !== 'false',
     githubApiUrl: optional(env, 'GITHUB_API_URL'),
   };
 }

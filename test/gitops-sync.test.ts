@@ -239,3 +239,36 @@ describe('syncFabric on real repositories', () => {
     assert.equal((await resource(fabricId, 'vpc-1')).resourceState, 'DRAFT');
   });
 });
+
+describe('periodic pulls (sync_interval)', () => {
+  let server: TestServer;
+  let workdir: string;
+  before(async () => {
+    server = await startTestServer({ syncPolling: true, syncPollIntervalMs: 200 });
+    workdir = await mkdtemp(path.join(tmpdir(), 'hnp-poll-'));
+  });
+  after(async () => {
+    await server.stop();
+    await rm(workdir, { recursive: true, force: true });
+  });
+
+  test('a fabric with sync_interval gets a pull when its last Git sync is older than the interval, one at a time', async () => {
+    const remote = await BareRepository.create(workdir, 'poll.git');
+    await remote.commit({ 'p/managed/servers/s1.yaml': 'apiVersion: wiring.githedgehog.com/v1beta1\nkind: Server\nmetadata:\n  name: s1\nspec:\n  description: polled\n' });
+    const repo = await server.query(GitCreateRepositoryDocument, { input: { name: 'poll', url: remote.url } });
+    const fabric = await server.query(GitCreateFabricDocument, { input: { name: 'polled', gitRepositoryId: repo.createGitRepository.gitRepository!.id, gitopsDirectory: 'p', syncInterval: 3600 } });
+    const fabricId = fabric.createFabric.fabric!.id;
+    const deadline = Date.now() + 15_000;
+    let names: string[] = [];
+    while (Date.now() < deadline && names.length === 0) {
+      names = (await server.query(SfResourcesDocument, { fabricId })).resources.edges.map((e) => e.node.name);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    assert.deepEqual(names, ['s1'], 'the poll pulled the repository');
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    const rows = await server.server.database.orm.em.getConnection().execute<Array<{ n: string }>>(
+      `select count(*) as n from sync_operation where operation_type = 'github_to_gui' and details->>'trigger' = 'poll'`,
+    );
+    assert.equal(Number(rows[0].n), 1, 'no second pull within the interval');
+  });
+});

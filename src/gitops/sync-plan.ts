@@ -183,8 +183,9 @@ export async function planSync(input: {
         item.conflict = { kind: merge.outcome === 'conflict' ? 'concurrent_modification' : 'delete_modify', paths: merge.conflictPaths };
         break;
       case 'unchanged':
-        // A renamed/reformatted file or a first sync still records the blob the resource is now tied to.
-        item.writeDb = stored !== undefined && theirs !== null && gitByPath.get(subject.path)?.blobSha !== stored.blobSha;
+        // Deleted on both sides: the tombstone has done its job. Otherwise a reformatted file or a first
+        // sync still records the blob the resource is now tied to.
+        item.writeDb = (tombstone !== undefined && result === null) || (stored !== undefined && theirs !== null && gitByPath.get(subject.path)?.blobSha !== stored.blobSha);
         break;
     }
     if (item.writeDb && result && merge.outcome !== 'unchanged') {

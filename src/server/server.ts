@@ -90,6 +90,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       workers: config.syncWorkers,
       pollIntervalMs: config.syncPollIntervalMs,
       heartbeatMs: config.syncHeartbeatMs,
+      polling: config.syncPolling,
     });
     await sync.start();
     cleanup.push(() => sync.stop());

@@ -25,6 +25,8 @@ export interface SyncRuntimeOptions {
   pollIntervalMs: number;
   heartbeatMs: number;
   progressIntervalMs?: number;
+  /** Queue pulls per fabric.sync_interval. */
+  polling?: boolean;
 }
 
 export interface EnqueueInput {
@@ -80,9 +82,35 @@ export class SyncRuntime {
     }
     this.pollTimer = setInterval(() => {
       this.recoverInterrupted(recovery, false).catch((error: unknown) => this.options.log.error({ err: error }, 'recovery of interrupted operations failed'));
+      this.enqueueScheduledPulls().catch((error: unknown) => this.options.log.error({ err: error }, 'scheduling periodic pulls failed'));
       this.wake();
     }, this.options.pollIntervalMs);
     this.pollTimer.unref();
+  }
+
+  /**
+   * The polling fallback of webhooks: fabrics with a repository and sync_interval > 0 get a GIT_TO_GUI pull
+   * when their last Git sync is older than the interval and no pull is queued or running. One statement, so
+   * several instances polling at once queue at most one pull per fabric.
+   */
+  async enqueueScheduledPulls(): Promise<number> {
+    if (this.stopping || this.options.workers === 0 || this.options.polling === false) return 0;
+    const rows = await this.options.orm.em.getConnection().execute<Array<Record<string, unknown>>>(
+      `insert into sync_operation (id, fabric_id, operation_type, status, details, stage)
+       select gen_random_uuid(), f.id, 'github_to_gui', 'pending', '{"trigger":"poll"}'::jsonb, 'queued'
+       from hedgehog_fabric f
+       where f.git_repository_id is not null and f.sync_interval > 0
+         and (f.last_git_sync is null or f.last_git_sync < now() - make_interval(secs => f.sync_interval))
+         and pg_try_advisory_xact_lock(hashtext('hnp.poll'), hashtext(f.id::text))
+         and not exists (select 1 from sync_operation o where o.fabric_id = f.id
+                         and o.operation_type in ('github_to_gui', 'bidirectional_sync') and o.status in ('pending', 'in_progress'))
+       returning *`,
+    );
+    for (const row of rows) {
+      const snapshot = snapshotFromRow(row);
+      await this.options.bus.publish({ topics: [...progressTopics(snapshot), WAKEUP_TOPIC], payload: { kind: 'progress', operation: snapshot, message: 'queued by the sync_interval poll', at: new Date().toISOString() } });
+    }
+    return rows.length;
   }
 
   /** Stops claiming, lets running operations finish, releases the connections. */

@@ -51,6 +51,8 @@ export async function startTestServer(overrides: Partial<Config> = {}, options: 
     logLevel: 'silent',
     syncPollIntervalMs: 1000,
     syncHeartbeatMs: 500,
+    // Tests queue their syncs themselves; the poll has its own test.
+    syncPolling: false,
     ...overrides,
   };
   let statements = 0;
