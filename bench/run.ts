@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 
 // `npm run bench`: every benchmark in its own process, one after the other, printing its figures.
-const BENCHMARKS = ['validation', 'subscription-fanout', 'git-commit', 'ingestion'];
+const BENCHMARKS = ['validation', 'subscription-fanout', 'git-commit', 'ingestion', 'sync'];
 
 let failed = 0;
 for (const name of BENCHMARKS) {
