@@ -1,10 +1,11 @@
-import { Entity, Enum, Index, ManyToOne, Property } from '@mikro-orm/core';
+import { BeforeCreate, Entity, Enum, Index, ManyToOne, Property } from '@mikro-orm/core';
 import { GraphQLDateTimeISO, GraphQLJSONObject } from 'graphql-scalars';
 import { Field, ObjectType } from 'type-graphql';
 import { Node } from '../graphql/node';
 import { BaseEntity } from './base-entity';
 import { ResourceState } from './enums';
 import { HedgehogResource } from './hedgehog-resource';
+import { assertTransition } from '../sync/resource-state-machine';
 import { User } from './user';
 
 /** History of resource state changes, written in the same transaction as the change. */
@@ -41,4 +42,10 @@ export class StateTransition extends BaseEntity {
   @Field(() => GraphQLDateTimeISO)
   @Property({ type: 'timestamptz', defaultRaw: 'now()' })
   timestamp: Date = new Date();
+
+  /** The state machine is enforced where transitions are written: an invalid one aborts the transaction. */
+  @BeforeCreate()
+  checkTransition(): void {
+    assertTransition(this.fromState, this.toState, this.trigger);
+  }
 }

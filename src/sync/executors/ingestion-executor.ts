@@ -10,6 +10,7 @@ import { planIngestion, type IngestionPlan, type SourceFile, type StoredResource
 import { resourceKey } from '../../hedgehog/issues';
 import { manifestRef, type Manifest } from '../../hedgehog/manifest';
 import type { OperationContext, OperationExecutor } from '../executor';
+import { assertTransition } from '../resource-state-machine';
 import type { GitExecutorDeps } from './git-executor-deps';
 
 /** Per-document results kept in `details.documents`; the counts always cover all of them. */
@@ -79,6 +80,7 @@ async function applyToDatabase(context: OperationContext, plan: IngestionPlan, c
         if (from !== ResourceState.SYNCED || planned.outcome !== 'unchanged') persistNew(tx, StateTransition, { resource: row, fromState: from, ...transition });
         continue;
       }
+      assertTransition(null, ResourceState.SYNCED, trigger);
       const id = randomUUID();
       newResources.push({ id, fabric: fabricId, kind: ref.kind, namespace: ref.namespace, name: ref.name, version: 1, created: now, lastUpdated: now, customFieldData: {}, tags: [], ...fields });
       newTransitions.push({ id: randomUUID(), resource: id, fromState: null, timestamp: now, created: now, lastUpdated: now, customFieldData: {}, tags: [], ...transition });
