@@ -20,12 +20,16 @@ export interface StoredSide {
   /** Blob id of the managed file when it was last synced; '' before the first sync. */
   blobSha: string;
   inConflict: boolean;
+  /** State `pending`: this very manifest is in an open pull request (not on the base branch yet). */
+  pendingPullRequest?: boolean;
 }
 
 export interface TombstoneSide {
   id: string;
   base: Manifest;
   managedFilePath: string;
+  /** The deletion is in an open pull request (not on the base branch yet). */
+  pendingPullRequest?: boolean;
 }
 
 export type ConflictKind = 'concurrent_modification' | 'delete_modify' | 'validation';
@@ -48,6 +52,11 @@ export interface PlannedItem {
   tombstone?: TombstoneSide;
   /** Blob id of the file as it will be after this sync ('' when deleted). */
   blobSha: string;
+  /**
+   * The change is already in an open pull request and Git's base branch does not have it yet: nothing to push again
+   * (pull-request mode) and nothing to pull; the resource stays `pending`.
+   */
+  awaitingPullRequest?: boolean;
 }
 
 export interface SyncPlan {
@@ -81,6 +90,11 @@ export async function planSync(input: {
   head: GitSnapshot;
   stored: StoredSide[];
   tombstones: TombstoneSide[];
+  /**
+   * Pull-request mode: the commit goes to a new branch, so the base branch keeps its files (the blob ids recorded stay
+   * those of the base branch) and changes already in an open pull request are not pushed again.
+   */
+  pullRequest?: boolean;
 }): Promise<SyncPlan> {
   const { paths, head, way } = input;
   const gitFiles: GitFile[] = head.commitSha ? (await head.listFiles(paths.managed)).filter((f) => paths.isManagedYaml(f.path)) : [];
@@ -168,6 +182,13 @@ export async function planSync(input: {
         item.writeDb = way !== 'push';
         break;
       case 'push':
+        // Held while its pull request is open: a pull sees the old base in Git (not a change to pull), and a push in
+        // pull-request mode would only open a duplicate. A direct-push plan still pushes it (the way out of a pull
+        // request closed without merging); editing the resource again also releases it (state draft).
+        if ((stored ?? tombstone)?.pendingPullRequest && (way === 'pull' || input.pullRequest)) {
+          item.awaitingPullRequest = true;
+          break;
+        }
         item.writeGit = way !== 'pull';
         break;
       case 'merged':
@@ -203,9 +224,10 @@ export async function planSync(input: {
       if (result) {
         const content = renderManifestYaml(result);
         changes.push({ path: subject.path, content });
-        item.blobSha = gitBlobSha(content);
+        item.blobSha = input.pullRequest ? (gitByPath.get(subject.path)?.blobSha ?? '') : gitBlobSha(content);
       } else {
         changes.push({ path: subject.path, delete: true });
+        if (input.pullRequest) item.blobSha = gitByPath.get(subject.path)?.blobSha ?? '';
       }
     } else {
       item.blobSha = gitByPath.get(subject.path)?.blobSha ?? '';
@@ -224,6 +246,7 @@ export function describePlan(plan: SyncPlan): Array<Record<string, unknown>> {
     git: item.writeGit ? (item.result ? 'write' : 'delete') : 'none',
     database: item.writeDb ? (item.result === null ? 'delete' : 'update') : 'none',
     ...(item.conflict ? { conflict: item.conflict.kind, fieldPaths: item.conflict.paths } : {}),
+    ...(item.awaitingPullRequest ? { awaitingPullRequest: true } : {}),
     gitChanges: item.writeGit ? diffManifests(item.theirs, item.result ?? null) : [],
     databaseChanges: item.writeDb ? diffManifests(item.ours, item.result ?? null) : [],
   }));

@@ -8,6 +8,7 @@ import { openDatabase, type Database } from '../db/database';
 import type { EventBus } from '../graphql/pubsub/event-bus';
 import { MemoryEventBus } from '../graphql/pubsub/memory-event-bus';
 import { PostgresEventBus } from '../graphql/pubsub/postgres-event-bus';
+import { GitHubProvider } from '../gitops/providers/github-provider';
 import { RepositoryCache } from '../gitops/repository-cache';
 import { ExecutorRegistry } from '../sync/executor-registry';
 import { directoryInitExecutor } from '../sync/executors/directory-init-executor';
@@ -70,6 +71,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
 
     const secrets = new SecretBox(secretKey.key);
     const repos = new RepositoryCache(path.join(config.dataDir, 'repos'), log);
+    // Pull requests of GITHUB repositories (pull-request mode); GITHUB_API_URL for GitHub Enterprise.
+    const github = new GitHubProvider({ apiBaseUrl: config.githubApiUrl });
 
     let events: EventBus;
     if (config.databaseUrl) {
@@ -85,7 +88,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       orm: database.orm,
       databaseUrl: config.databaseUrl,
       bus: events,
-      registry: defaultExecutors({ repos, secrets, events }, options.registry),
+      registry: defaultExecutors({ repos, secrets, events, github }, options.registry),
       log,
       workers: config.syncWorkers,
       pollIntervalMs: config.syncPollIntervalMs,

@@ -80,6 +80,12 @@ export function parseGitHubRepository(raw: string): GitHubRepositoryRef {
   return { host, owner, repo };
 }
 
+function checkedRepository(ref: { owner: string; repo: string }): { owner: string; repo: string } {
+  if (!OWNER.test(ref.owner)) throw new GitHubProviderError(`invalid GitHub owner name "${ref.owner.slice(0, 100)}"`);
+  if (!REPO.test(ref.repo) || ref.repo === '.' || ref.repo === '..') throw new GitHubProviderError(`invalid GitHub repository name "${ref.repo.slice(0, 100)}"`);
+  return { owner: ref.owner, repo: ref.repo };
+}
+
 export interface GitHubProviderOptions {
   /** REST API root: https://api.github.com (default), or https://<host>/api/v3 for GitHub Enterprise Server. */
   apiBaseUrl?: string;
@@ -121,13 +127,44 @@ export class GitHubProvider implements PullRequestProvider {
     this.timeoutMs = timeoutMs;
   }
 
-  async openPullRequest(input: OpenPullRequestInput): Promise<OpenedPullRequest> {
-    const { owner, repo, host } = parseGitHubRepository(input.repositoryUrl);
-    if (this.apiBaseUrl === DEFAULT_GITHUB_API_URL && !GITHUB_DOT_COM_HOSTS.has(host)) {
-      throw new GitHubProviderError(
-        `repository host "${host}" is not github.com; set GITHUB_API_URL to its GitHub Enterprise API (e.g. https://${host}/api/v3)`,
-      );
+  /**
+   * The `{owner, repo}` pull requests for `repositoryUrl` go to, or a GitHubProviderError saying why there is none.
+   * A GitHub URL is parsed strictly (parseGitHubRepository; with the default API only github.com hosts). Only when an
+   * explicit API root is configured (GITHUB_API_URL: GitHub Enterprise, or a local stand-in of the REST API) may a
+   * `file://` URL or an absolute local path name the repository by its last two path segments
+   * (`file:///srv/git/netops/fabric.git` → netops/fabric): a mirror reached through the file system whose pull requests
+   * live on that API. Real https/ssh URLs never take this path.
+   */
+  repositoryFor(repositoryUrl: string): { owner: string; repo: string } {
+    let parseError: unknown;
+    try {
+      return this.strictRepository(repositoryUrl);
+    } catch (error) {
+      if (!(error instanceof GitHubProviderError) || this.apiBaseUrl === DEFAULT_GITHUB_API_URL) throw error;
+      parseError = error;
     }
+    const url = repositoryUrl.trim();
+    let pathname: string | null = null;
+    if (/^file:\/\//i.test(url)) {
+      try {
+        pathname = decodeURIComponent(new URL(url).pathname);
+      } catch {
+        pathname = null;
+      }
+    } else if (url.startsWith('/')) {
+      pathname = url;
+    }
+    if (pathname === null) throw parseError;
+    const segments = pathname.replace(/\/+$/, '').split('/').filter(Boolean);
+    if (segments.length < 2) throw parseError;
+    const owner = segments[segments.length - 2];
+    const repo = segments[segments.length - 1].replace(/\.git$/i, '');
+    return checkedRepository({ owner, repo });
+  }
+
+  async openPullRequest(input: OpenPullRequestInput): Promise<OpenedPullRequest> {
+    // Without a resolved `repository`, only a real GitHub URL is accepted (no path-segment derivation here).
+    const { owner, repo } = input.repository ? checkedRepository(input.repository) : this.strictRepository(input.repositoryUrl);
     // A token with whitespace or control characters would make fetch throw an error that quotes the header value.
     if (!input.token || /[\s\u0000-\u001f\u007f]/.test(input.token)) {
       throw new GitHubProviderError('GitHub token is empty or contains whitespace or control characters');
@@ -157,6 +194,16 @@ export class GitHubProvider implements PullRequestProvider {
       }
     }
     throw this.failure('POST', pullsPath, created, input.token);
+  }
+
+  private strictRepository(repositoryUrl: string): { owner: string; repo: string } {
+    const { owner, repo, host } = parseGitHubRepository(repositoryUrl);
+    if (this.apiBaseUrl === DEFAULT_GITHUB_API_URL && !GITHUB_DOT_COM_HOSTS.has(host)) {
+      throw new GitHubProviderError(
+        `repository host "${host}" is not github.com; set GITHUB_API_URL to its GitHub Enterprise API (e.g. https://${host}/api/v3)`,
+      );
+    }
+    return { owner, repo };
   }
 
   private pullRequestFrom(response: ApiResponse, method: string, path: string, token: string): OpenedPullRequest {

@@ -10,6 +10,11 @@ export interface OpenPullRequestInput {
   headBranch: string;
   title: string;
   body: string;
+  /**
+   * owner/repo as already resolved by the provider (GitHubProvider.repositoryFor); when given, `repositoryUrl` is not
+   * parsed again (it is only named in messages).
+   */
+  repository?: { owner: string; repo: string };
 }
 
 export interface OpenedPullRequest {

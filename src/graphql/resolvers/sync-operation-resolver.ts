@@ -88,7 +88,10 @@ export class SyncOperationResolver {
 
   @Authorized(Role.OPERATOR)
   @Mutation(() => SyncOperationPayload, {
-    description: 'Queues a sync of the fabric with its repository: GIT_TO_GUI pulls, GUI_TO_GIT pushes, BIDIRECTIONAL does both (three-way per resource; conflicts are stored, not overwritten). dryRun returns the plan in details and changes nothing',
+    description:
+      'Queues a sync of the fabric with its repository: GIT_TO_GUI pulls, GUI_TO_GIT pushes, BIDIRECTIONAL does both (three-way per resource; conflicts are stored, not overwritten). ' +
+      'mode PULL_REQUEST (implied when the repository has directPushEnabled false) pushes a branch hnp/<fabric>/<operation> and opens a pull request (GitHub); the resources stay PENDING until a pull sees the change on the base branch. ' +
+      'dryRun returns the plan in details and changes nothing',
   })
   syncFabric(
     @Arg('fabricId', () => ID) fabricId: string,
@@ -101,11 +104,6 @@ export class SyncOperationResolver {
     if (!operationType) {
       return Promise.resolve(Object.assign(new SyncOperationPayload(), {
         userErrors: [{ code: UserErrorCode.VALIDATION, field: ['direction'], message: 'direction must be GIT_TO_GUI, GUI_TO_GIT or BIDIRECTIONAL' }],
-      }));
-    }
-    if (mode === PushMode.PULL_REQUEST && direction !== SyncDirection.GIT_TO_GUI) {
-      return Promise.resolve(Object.assign(new SyncOperationPayload(), {
-        userErrors: [{ code: UserErrorCode.INVALID_STATE, field: ['mode'], message: 'pull-request mode is not available yet; use DIRECT_PUSH' }],
       }));
     }
     return enqueueGitOperation(context, fabricId, operationType, { direction }, { dryRun, pushMode: mode ?? PushMode.DIRECT_PUSH });
