@@ -12,6 +12,7 @@ import { GitHubProvider } from '../gitops/providers/github-provider';
 import { RepositoryCache } from '../gitops/repository-cache';
 import { ExecutorRegistry } from '../sync/executor-registry';
 import { directoryInitExecutor } from '../sync/executors/directory-init-executor';
+import type { GitRemotes } from '../sync/executors/git-executor-deps';
 import { conflictResolutionExecutor } from '../sync/executors/conflict-resolution-executor';
 import { fabricSyncExecutors, type SyncExecutorDeps } from '../sync/executors/fabric-sync-executor';
 import { ingestionExecutor } from '../sync/executors/ingestion-executor';
@@ -37,6 +38,8 @@ export interface StartOptions {
   onQuery?: (sql: string) => void;
   /** Extra executors (tests); the built-in ones are always registered. */
   registry?: ExecutorRegistry;
+  /** Wraps the repository cache (tests interleave remote commits with our pushes through it). */
+  wrapRepos?: (repos: GitRemotes) => GitRemotes;
 }
 
 /** The built-in executors, added to `registry` (tests may have registered stand-ins for types not built yet). */
@@ -70,7 +73,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     await bootstrapAdmin(database.orm.em.fork(), { adminToken: config.adminToken, dataDir: config.dataDir, log });
 
     const secrets = new SecretBox(secretKey.key);
-    const repos = new RepositoryCache(path.join(config.dataDir, 'repos'), log);
+    const cache = new RepositoryCache(path.join(config.dataDir, 'repos'), log);
+    const repos = options.wrapRepos ? options.wrapRepos(cache) : cache;
     // Pull requests of GITHUB repositories (pull-request mode); GITHUB_API_URL for GitHub Enterprise.
     const github = new GitHubProvider({ apiBaseUrl: config.githubApiUrl });
 

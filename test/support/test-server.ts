@@ -5,7 +5,7 @@ import path from 'node:path';
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import pino from 'pino';
 import { loadConfig, type Config } from '../../src/config';
-import { startServer, type RunningServer } from '../../src/server/server';
+import { startServer, type RunningServer, type StartOptions } from '../../src/server/server';
 import type { ExecutorRegistry } from '../../src/sync/executor-registry';
 import { postGraphQL, queryOk, type GraphQLResponse } from './graphql-client';
 import { createTestDatabase, type TestDatabase } from './test-database';
@@ -33,6 +33,8 @@ export interface TestServerOptions {
   dataDir?: string;
   /** Extra sync executors (the built-in ones are always there). */
   registry?: ExecutorRegistry;
+  /** Wraps the server's repository cache. */
+  wrapRepos?: StartOptions['wrapRepos'];
 }
 
 export async function startTestServer(overrides: Partial<Config> = {}, options: TestServerOptions = {}): Promise<TestServer> {
@@ -58,7 +60,7 @@ export async function startTestServer(overrides: Partial<Config> = {}, options: 
   let statements = 0;
   let server: RunningServer;
   try {
-    server = await startServer(config, { log: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }), onQuery: () => statements++, registry: options.registry });
+    server = await startServer(config, { log: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }), onQuery: () => statements++, registry: options.registry, wrapRepos: options.wrapRepos });
   } catch (error) {
     await database.drop();
     if (!options.dataDir) await rm(dataDir, { recursive: true, force: true });
