@@ -8,6 +8,8 @@ import {
   GitCreateRepositoryDocument,
   GitIngestDocument,
   SfConflictsDocument,
+  SfDeleteResourceDocument,
+  SfResolveDocument,
   SfResourcesDocument,
   SfSyncDocument,
   SfUpdateResourceDocument,
@@ -78,5 +80,64 @@ describe('a crash between the push and the database apply', () => {
     const after = (await server.query(SfResourcesDocument, { fabricId })).resources.edges.map((e) => e.node).find((r) => r.name === 'vpc-1')!;
     assert.equal(after.resourceState, 'SYNCED');
     assert.equal((recovered.details as { summary: { converged: number } }).summary.converged, 1);
+  });
+});
+
+describe('a resource deleted through the API while it was edited in Git', () => {
+  let server: TestServer;
+  let workdir: string;
+  before(async () => {
+    server = await startTestServer();
+    workdir = await mkdtemp(path.join(tmpdir(), 'hnp-delmod-'));
+  });
+  after(async () => {
+    await server.stop();
+    await rm(workdir, { recursive: true, force: true });
+  });
+
+  test('is a delete_modify conflict; GUI_WINS deletes it on both sides, GIT_WINS keeps Git\'s version', async () => {
+    const remote = await BareRepository.create(workdir, 'dm.git');
+    await remote.commit({
+      'd/raw/s.yaml': ['s1', 's2'].map((n) => `apiVersion: wiring.githedgehog.com/v1beta1\nkind: Server\nmetadata:\n  name: ${n}\nspec:\n  description: base\n`).join('---\n'),
+    });
+    const repo = await server.query(GitCreateRepositoryDocument, { input: { name: 'dm', url: remote.url } });
+    const fabric = await server.query(GitCreateFabricDocument, { input: { name: 'dm', gitRepositoryId: repo.createGitRepository.gitRepository!.id, gitopsDirectory: 'd' } });
+    const fabricId = fabric.createFabric.fabric!.id;
+    assert.equal((await waitForOperation(server, (await server.query(GitIngestDocument, { fabricId })).ingestRawFiles.syncOperation!.id)).status, 'COMPLETED');
+    const sync = async () => waitForOperation(server, (await server.query(SfSyncDocument, { fabricId, direction: 'BIDIRECTIONAL' })).syncFabric.syncOperation!.id);
+    assert.equal((await sync()).status, 'COMPLETED');
+
+    for (const name of ['s1', 's2']) {
+      const row = (await server.query(SfResourcesDocument, { fabricId })).resources.edges.map((e) => e.node).find((r) => r.name === name)!;
+      assert.deepEqual((await server.query(SfDeleteResourceDocument, { id: row.id })).deleteResource.userErrors, []);
+    }
+    await remote.commit({
+      'd/managed/servers/s1.yaml': 'apiVersion: wiring.githedgehog.com/v1beta1\nkind: Server\nmetadata:\n  name: s1\nspec:\n  description: changed in git\n',
+      'd/managed/servers/s2.yaml': 'apiVersion: wiring.githedgehog.com/v1beta1\nkind: Server\nmetadata:\n  name: s2\nspec:\n  description: changed in git\n',
+    });
+    assert.equal((await sync()).status, 'COMPLETED');
+    const conflicts = (await server.query(SfConflictsDocument, { fabricId })).conflicts.edges.map((e) => e.node);
+    assert.deepEqual(conflicts.map((c) => [c.resource.name, c.conflictType, c.ours]).sort(), [['s1', 'DELETE_MODIFY', null], ['s2', 'DELETE_MODIFY', null]]);
+    assert.match((await remote.read('d/managed/servers/s1.yaml'))!, /changed in git/, 'Git keeps its edit meanwhile');
+
+    const resolve = async (name: string, strategy: 'GUI_WINS' | 'GIT_WINS') => {
+      const conflict = conflicts.find((c) => c.resource.name === name)!;
+      const queued = await server.query(SfResolveDocument, { conflictId: conflict.id, strategy });
+      assert.deepEqual(queued.resolveConflict.userErrors, []);
+      assert.equal((await waitForOperation(server, queued.resolveConflict.syncOperation!.id)).status, 'COMPLETED');
+    };
+    await resolve('s1', 'GUI_WINS');
+    await resolve('s2', 'GIT_WINS');
+
+    assert.equal(await remote.read('d/managed/servers/s1.yaml'), null, 'GUI_WINS: deleted in Git too');
+    const left = (await server.query(SfResourcesDocument, { fabricId })).resources.edges.map((e) => e.node);
+    assert.deepEqual(left.map((r) => r.name), ['s2']);
+    assert.equal((left[0].spec as { description: string }).description, 'changed in git');
+    assert.equal(left[0].resourceState, 'SYNCED');
+    const heads = await remote.commitCount();
+    assert.equal((await sync()).commitSha ?? null, null, 'nothing left to push: the tombstones are gone');
+    assert.equal(await remote.commitCount(), heads);
+    const quiet = await sync();
+    assert.match(String((quiet.details as { result?: string }).result), /in sync/, JSON.stringify(quiet.details).slice(0, 1500));
   });
 });

@@ -14,6 +14,7 @@ export interface TransitionRule {
 export const RESOURCE_TRANSITIONS: readonly TransitionRule[] = [
   { from: [null], to: DRAFT, triggers: ['create'], meaning: 'created through the API; not in Git yet' },
   { from: [null], to: SYNCED, triggers: ['ingest_raw_file', 'import_from_git', 'pull_from_git'], meaning: 'first seen in Git' },
+  { from: [null], to: DRAFT, triggers: ['restore_for_conflict'], meaning: 'deleted through the API but changed in Git: back (Git\'s version) until the delete_modify conflict is resolved' },
   { from: [DRAFT], to: DRAFT, triggers: ['update_draft'], meaning: 'edited again before reaching Git' },
   { from: [COMMITTED, PENDING, SYNCED, DRIFTED, ORPHANED], to: DRAFT, triggers: ['edit_resource'], meaning: 'edited through the API' },
   { from: [SYNCED, PENDING], to: DRAFT, triggers: ['sync_from_git'], meaning: 'a pull merged Git changes into an API edit; the merge still has to be pushed' },

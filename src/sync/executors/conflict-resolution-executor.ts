@@ -1,6 +1,7 @@
-import { ConflictResolutionStrategy, ConflictStatus, ResourceState, SyncOperationType } from '../../entities/enums';
+import { ConflictResolutionStrategy, ConflictStatus, ConflictType, ResourceState, SyncOperationType } from '../../entities/enums';
 import { HedgehogResource, type JsonObject } from '../../entities/hedgehog-resource';
 import { ResourceConflict } from '../../entities/resource-conflict';
+import { ResourceTombstone } from '../../entities/resource-tombstone';
 import { StateTransition } from '../../entities/state-transition';
 import { User } from '../../entities/user';
 import { persistNew } from '../../db/persist-new';
@@ -63,7 +64,9 @@ async function resolve(deps: SyncExecutorDeps, context: OperationContext, input:
   const parsed = text ? parseManifests(text.toString('utf8'), { filePath: path }) : undefined;
   const theirs: Manifest | null = parsed?.manifests.length === 1 ? parsed.manifests[0].manifest : null;
   if (text && !theirs) throw new Error(`${path} does not hold one valid Hedgehog resource; fix it in Git or choose GUI_WINS`);
-  const ours = resourceManifest(resource);
+  // A delete_modify conflict whose database side was a deletion (the row only carries the conflict).
+  const deletedInDb = conflict.conflictType === ConflictType.DELETE_MODIFY && !conflict.ours;
+  const ours = deletedInDb ? null : resourceManifest(resource);
   const base = resource.baseManifest ? canonicalizeManifest(resource.baseManifest as unknown as Manifest) : null;
 
   await context.stage('decide', 0.4, input.strategy);
@@ -84,7 +87,7 @@ async function resolve(deps: SyncExecutorDeps, context: OperationContext, input:
       break;
     }
     case ConflictResolutionStrategy.MANUAL:
-      final = canonicalizeManifest({ ...ours, spec: (input.mergedSpec ?? {}) as Manifest['spec'] });
+      final = canonicalizeManifest({ ...resourceManifest(resource), spec: (input.mergedSpec ?? {}) as Manifest['spec'] });
       break;
   }
   if (final) {
@@ -123,6 +126,8 @@ async function resolve(deps: SyncExecutorDeps, context: OperationContext, input:
     stored.resolvedAt = now;
     stored.resolutionStrategy = input.strategy;
     stored.resolvedBy = resolvedBy;
+    // A deletion made through the API is settled either way: done (GUI_WINS) or undone (GIT_WINS, MANUAL).
+    await tx.nativeDelete(ResourceTombstone, { fabric: context.operation.fabricId, kind: row.kind, namespace: row.namespace, name: row.name });
     if (!final) {
       tx.remove(row);
       return;

@@ -143,9 +143,29 @@ async function applyPlan(
       });
     for (const item of plan.items) {
       if (item.awaitingPullRequest) continue; // stays `pending` until its pull request is merged
-      const row = item.stored ? rows.get(item.stored.id) ?? null : null;
+      let row = item.stored ? rows.get(item.stored.id) ?? null : null;
       if (item.conflict) {
-        if (!row) continue; // a deletion through the API against a Git edit: reported in details, the tombstone stays
+        if (!row && item.tombstone && item.theirs) {
+          // Deleted through the API, changed in Git: the resource comes back (Git's version) only to carry the
+          // conflict; GUI_WINS deletes it on both sides, GIT_WINS keeps it. The tombstone stays until then.
+          const theirs = canonicalizeManifest(item.theirs);
+          row = persistNew(tx, HedgehogResource, {
+            fabric: tx.getReference(HedgehogFabric, fabricId),
+            apiVersion: theirs.apiVersion,
+            kind: theirs.kind,
+            namespace: theirs.metadata.namespace,
+            name: theirs.metadata.name,
+            spec: theirs.spec,
+            labels: theirs.metadata.labels ?? {},
+            annotations: theirs.metadata.annotations ?? {},
+            baseManifest: item.tombstone.base as unknown as JsonObject,
+            managedFilePath: item.path,
+            fileHash: manifestHash(item.tombstone.base),
+            resourceState: ResourceState.DRAFT,
+          });
+          transition(row, null, ResourceState.DRAFT, 'restore_for_conflict', item);
+        }
+        if (!row) continue;
         const conflict = persistNew(tx, ResourceConflict, {
           resource: row,
           fabric: tx.getReference(HedgehogFabric, fabricId),

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { ResourceState, SyncOperationType } from '../../entities/enums';
 import { HedgehogFabric } from '../../entities/hedgehog-fabric';
 import { HedgehogResource } from '../../entities/hedgehog-resource';
+import { ResourceTombstone } from '../../entities/resource-tombstone';
 import { StateTransition } from '../../entities/state-transition';
 import { persistNew } from '../../db/persist-new';
 import { fetchPushBase, loadFabricRemote } from '../../gitops/fabric-remote';
@@ -113,7 +114,9 @@ export function ingestionExecutor(deps: GitExecutorDeps): OperationExecutor {
       const files = base.commitSha ? await base.listFiles(paths.root) : [];
       const existingBlobs = new Map(files.map((f) => [f.path, f.blobSha]));
       const stored = await loadStored(context);
-      const claimed = new Set([...stored.values()].map((s) => s.managedFilePath).filter(Boolean));
+      // Files of resources deleted through the API (tombstones) are not new: the sync deletes or disputes them.
+      const tombstones = await context.em.find(ResourceTombstone, { fabric: context.operation.fabricId }, { fields: ['managedFilePath'] });
+      const claimed = new Set([...[...stored.values()].map((s) => s.managedFilePath), ...tombstones.map((t) => t.managedFilePath)].filter(Boolean));
       const rawPaths = files.filter((f) => paths.isRawYaml(f.path)).map((f) => f.path);
       const unclaimedPaths = files.filter((f) => paths.isManagedYaml(f.path) && !claimed.has(f.path)).map((f) => f.path);
       if (rawPaths.length === 0 && unclaimedPaths.length === 0) {
