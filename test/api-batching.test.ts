@@ -53,8 +53,8 @@ describe('nested lists are batched (no N+1)', () => {
     });
     // Two state transitions per resource of the big fabric.
     for (const [i, resource] of resourcesByFabric.get(big.id)!.entries()) {
-      seed.add(StateTransition, { resource, toState: ResourceState.DRAFT, trigger: 'api_create', user: users[i % users.length], timestamp: at(base, i) });
-      seed.add(StateTransition, { resource, fromState: ResourceState.DRAFT, toState: ResourceState.SYNCED, trigger: 'sync', timestamp: at(base, 1_000_000 + i) });
+      seed.add(StateTransition, { resource, toState: ResourceState.DRAFT, trigger: 'create', user: users[i % users.length], timestamp: at(base, i) });
+      seed.add(StateTransition, { resource, fromState: ResourceState.DRAFT, toState: ResourceState.SYNCED, trigger: 'commit_to_git', timestamp: at(base, 1_000_000 + i) });
     }
     // Operations on every fabric, by different users.
     for (let i = 0; i < 60; i++) {

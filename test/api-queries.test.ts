@@ -108,9 +108,9 @@ describe('read queries', () => {
     conn1 = seed.resource(alpha, 'Connection', 'server-1--unbundled--leaf-1', { spec: { unbundled: { link: { server: { port: 'server-1/enp2s1' }, switch: { port: 'leaf-1/E1/1' } } } } });
     vpcX = seed.resource(beta, 'VPC', 'vpc-x');
     transitions = [
-      seed.add(StateTransition, { resource: vpc1, fromState: null, toState: ResourceState.DRAFT, trigger: 'api_create', user: alice.user, timestamp: at(base, 1_000) }),
-      seed.add(StateTransition, { resource: vpc1, fromState: ResourceState.DRAFT, toState: ResourceState.COMMITTED, trigger: 'git_commit', reason: 'pushed', timestamp: at(base, 2_000) }),
-      seed.add(StateTransition, { resource: vpc1, fromState: ResourceState.COMMITTED, toState: ResourceState.SYNCED, trigger: 'sync', context: { commit: 'abc123' }, user: admin, timestamp: at(base, 3_000) }),
+      seed.add(StateTransition, { resource: vpc1, fromState: null, toState: ResourceState.DRAFT, trigger: 'create', user: alice.user, timestamp: at(base, 1_000) }),
+      seed.add(StateTransition, { resource: vpc1, fromState: ResourceState.DRAFT, toState: ResourceState.PENDING, trigger: 'open_pull_request', reason: 'pushed', timestamp: at(base, 2_000) }),
+      seed.add(StateTransition, { resource: vpc1, fromState: ResourceState.PENDING, toState: ResourceState.SYNCED, trigger: 'pull_request_merged', context: { commit: 'abc123' }, user: admin, timestamp: at(base, 3_000) }),
     ];
     op1 = seed.add(SyncOperation, {
       fabric: alpha,
@@ -362,9 +362,9 @@ describe('read queries', () => {
     // State history, newest first, with the users.
     assert.deepEqual(resource.stateHistory.map((t) => t.id), [transitions[2].globalId, transitions[1].globalId, transitions[0].globalId]);
     assert.deepEqual(resource.stateHistory.map((t) => [t.fromState, t.toState, t.trigger]), [
-      ['COMMITTED', 'SYNCED', 'sync'],
-      ['DRAFT', 'COMMITTED', 'git_commit'],
-      [null, 'DRAFT', 'api_create'],
+      ['PENDING', 'SYNCED', 'pull_request_merged'],
+      ['DRAFT', 'PENDING', 'open_pull_request'],
+      [null, 'DRAFT', 'create'],
     ]);
     assert.deepEqual(resource.stateHistory.map((t) => t.user?.username ?? null), ['admin', null, 'alice']);
     assert.deepEqual(resource.stateHistory[0].context, { commit: 'abc123' });
@@ -490,7 +490,7 @@ describe('read queries', () => {
         { id: fabricId, uuid: alpha.id, typename: 'HedgehogFabric', check: (n) => assert.deepEqual(n.__typename === 'HedgehogFabric' && [n.name, n.fabricStatus], ['alpha', 'ACTIVE']) },
         { id: resource.id, uuid: vpc1.id, typename: 'HedgehogResource', check: (n) => assert.deepEqual(n.__typename === 'HedgehogResource' && [n.kind, n.name, n.namespace], ['VPC', 'vpc-1', 'default']) },
         { id: conflictId, uuid: c3.id, typename: 'ResourceConflict', check: (n) => assert.deepEqual(n.__typename === 'ResourceConflict' && [n.conflictType, n.conflictStatus], ['VALIDATION', 'RESOLVING']) },
-        { id: resource.stateHistory[0].id, uuid: transitions[2].id, typename: 'StateTransition', check: (n) => assert.deepEqual(n.__typename === 'StateTransition' && [n.fromState, n.toState, n.trigger], ['COMMITTED', 'SYNCED', 'sync']) },
+        { id: resource.stateHistory[0].id, uuid: transitions[2].id, typename: 'StateTransition', check: (n) => assert.deepEqual(n.__typename === 'StateTransition' && [n.fromState, n.toState, n.trigger], ['PENDING', 'SYNCED', 'pull_request_merged']) },
         { id: operationId, uuid: op3.id, typename: 'SyncOperation', check: (n) => assert.deepEqual(n.__typename === 'SyncOperation' && [n.operationType, n.operationStatus], ['DIRECTORY_INIT', 'PENDING']) },
       ];
       const ids = new Set<string>();
