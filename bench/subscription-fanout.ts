@@ -13,6 +13,7 @@ import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
 import { startServerProcess, type ServerProcess } from '../test/support/server-process';
 import { createTestDatabase, serverUrl } from '../test/support/test-database';
+import { gql } from './graphql-http';
 import { percentile, writeResult } from './results';
 
 const SUBSCRIBER_COUNTS = (process.env.BENCH_FANOUT_SUBSCRIBERS ?? '1000,5000').split(',').map(Number);
@@ -21,17 +22,6 @@ const OPERATIONS = Number(process.env.BENCH_FANOUT_OPERATIONS ?? 3);
 const SERVER_NODE_ARGS = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
 
 const SUBSCRIPTION = `subscription($fabricId: ID) { syncOperationProgress(fabricId: $fabricId) { operationId status at } }`;
-
-async function gql(url: string, token: string, query: string, variables: Record<string, unknown> = {}): Promise<Record<string, any>> {
-  const response = await fetch(`${url}/graphql`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-    body: JSON.stringify({ query, variables }),
-  });
-  const body = (await response.json()) as { data?: Record<string, any>; errors?: unknown };
-  if (!body.data) throw new Error(JSON.stringify(body.errors));
-  return body.data;
-}
 
 interface Measurement {
   subscribers: number;

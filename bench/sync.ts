@@ -16,18 +16,8 @@ import { startServer } from '../src/server/server';
 import { BareRepository } from '../test/support/git-fixtures';
 import { createTestDatabase, serverUrl } from '../test/support/test-database';
 import { generateFabric } from './generated-fabric';
+import { gql } from './graphql-http';
 import { writeResult } from './results';
-
-async function gql(url: string, token: string, query: string, variables: Record<string, unknown> = {}): Promise<Record<string, any>> {
-  const response = await fetch(`${url}/graphql`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-    body: JSON.stringify({ query, variables }),
-  });
-  const body = (await response.json()) as { data?: Record<string, any>; errors?: unknown };
-  if (!body.data) throw new Error(JSON.stringify(body.errors));
-  return body.data;
-}
 
 async function main(): Promise<void> {
   const workdir = await mkdtemp(path.join(tmpdir(), 'hnp-bench-sync-'));

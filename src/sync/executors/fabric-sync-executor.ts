@@ -14,6 +14,7 @@ import type { PullRequestProvider } from '../../gitops/providers/pull-request-pr
 import { displayRemoteUrl } from '../../gitops/remote-url-display';
 import { describePlan, planSync, type PlannedItem, type StoredSide, type SyncPlan, type SyncWay, type TombstoneSide } from '../../gitops/sync-plan';
 import { canonicalizeManifest, manifestHash, type Manifest } from '../../hedgehog/manifest';
+import { resourceManifest } from '../../hedgehog/resource-manifest';
 import type { EventBus } from '../../graphql/pubsub/event-bus';
 import { conflictTopics, ConflictEventType, type ConflictEventPayload } from '../../graphql/subscription-events';
 import type { OperationContext, OperationExecutor } from '../executor';
@@ -77,12 +78,7 @@ function asManifest(value: unknown): Manifest | null {
 async function loadSides(context: OperationContext): Promise<{ stored: StoredSide[]; tombstones: TombstoneSide[] }> {
   const rows = await context.em.find(HedgehogResource, { fabric: context.operation.fabricId });
   const stored = rows.map((row) => {
-    const manifest = canonicalizeManifest({
-      apiVersion: row.apiVersion,
-      kind: row.kind,
-      metadata: { name: row.name, namespace: row.namespace, labels: row.labels, annotations: row.annotations },
-      spec: row.spec as Manifest['spec'],
-    });
+    const manifest = resourceManifest(row);
     return {
       id: row.id,
       version: row.version,
@@ -240,12 +236,7 @@ async function applyPlan(
         if (from !== ResourceState.PENDING) transition(row, from, ResourceState.PENDING, 'open_pull_request', item);
         continue;
       }
-      const inSync = !changedMeanwhile && base !== null && manifestHash(canonicalizeManifest({
-        apiVersion: row.apiVersion,
-        kind: row.kind,
-        metadata: { name: row.name, namespace: row.namespace, labels: row.labels, annotations: row.annotations },
-        spec: row.spec as Manifest['spec'],
-      })) === manifestHash(base);
+      const inSync = !changedMeanwhile && base !== null && manifestHash(resourceManifest(row)) === manifestHash(base);
       const to = inSync ? ResourceState.SYNCED : ResourceState.DRAFT;
       if (to !== from) {
         row.resourceState = to;

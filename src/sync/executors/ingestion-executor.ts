@@ -9,7 +9,8 @@ import { fetchPushBase, loadFabricRemote } from '../../gitops/fabric-remote';
 import type { GitSnapshot } from '../../gitops/git-types';
 import { planIngestion, type IngestionPlan, type SourceFile, type StoredResource } from '../../gitops/ingestion-plan';
 import { resourceKey } from '../../hedgehog/issues';
-import { manifestRef, type Manifest } from '../../hedgehog/manifest';
+import { manifestRef } from '../../hedgehog/manifest';
+import { resourceManifest } from '../../hedgehog/resource-manifest';
 import type { OperationContext, OperationExecutor } from '../executor';
 import { assertTransition } from '../resource-state-machine';
 import type { GitExecutorDeps } from './git-executor-deps';
@@ -35,12 +36,7 @@ async function loadStored(context: OperationContext): Promise<Map<string, Stored
   );
   const stored = new Map<string, StoredResource>();
   for (const row of rows) {
-    const manifest: Manifest = {
-      apiVersion: row.apiVersion,
-      kind: row.kind,
-      metadata: { name: row.name, namespace: row.namespace, labels: row.labels, annotations: row.annotations },
-      spec: row.spec as Manifest['spec'],
-    };
+    const manifest = resourceManifest(row);
     stored.set(resourceKey(manifestRef(manifest)), { manifest, managedFilePath: row.managedFilePath, resourceState: row.resourceState, fileHash: row.fileHash });
   }
   return stored;
