@@ -17,63 +17,23 @@ import { GitAuthenticationType } from '../src/entities/enums';
 import { GitError, type GitSnapshot, type RemoteSpec } from '../src/gitops/git-types';
 import { RepositoryCache } from '../src/gitops/repository-cache';
 import { displayRemoteUrl } from '../src/gitops/remote-url-display';
+import { BareRepository, git } from './support/git-fixtures';
 import { selfSignedCertificate, startGitHttpServer, type GitHttpServer } from './support/git-http-server';
 
+/** Binary-safe git output (the fixtures' `git` returns text). */
 const run = promisify(execFile);
-const GIT_ENV = {
-  ...process.env,
-  GIT_CONFIG_GLOBAL: '/dev/null',
-  GIT_CONFIG_NOSYSTEM: '1',
-  GIT_AUTHOR_NAME: 'External Dev',
-  GIT_AUTHOR_EMAIL: 'dev@example.com',
-  GIT_COMMITTER_NAME: 'External Dev',
-  GIT_COMMITTER_EMAIL: 'dev@example.com',
-  GIT_TERMINAL_PROMPT: '0',
-};
-
-async function git(cwd: string, ...args: string[]): Promise<string> {
-  const { stdout } = await run('git', args, { cwd, env: GIT_ENV, maxBuffer: 64 * 1024 * 1024 });
-  return stdout;
-}
 
 let root: string;
 let counter = 0;
 
 /** A fresh bare repository (default branch main) and its file:// URL. */
-async function bareRepo(name = `r${++counter}`): Promise<{ dir: string; url: string }> {
-  const dir = path.join(root, 'remotes', `${name}.git`);
-  await mkdir(dir, { recursive: true });
-  await git(dir, 'init', '--bare', '--quiet', '--initial-branch=main');
-  return { dir, url: `file://${dir}` };
+function bareRepo(name = `r${++counter}`): Promise<BareRepository> {
+  return BareRepository.create(path.join(root, 'remotes'), `${name}.git`);
 }
 
-/**
- * Commits to `branch` of the bare repository as an outsider would: clone, write (null = delete), commit, push.
- * Returns the new commit sha.
- */
-async function externalCommit(bareDir: string, files: Record<string, string | null>, message = 'external change', branch = 'main'): Promise<string> {
-  const work = await mkdtemp(path.join(root, 'work-'));
-  await git(work, 'init', '--quiet', `--initial-branch=${branch}`);
-  await git(work, 'remote', 'add', 'origin', bareDir);
-  const heads = await git(work, 'ls-remote', '--heads', 'origin', branch);
-  if (heads.trim()) {
-    await git(work, 'fetch', '--quiet', 'origin', branch);
-    await git(work, 'reset', '--quiet', '--hard', 'FETCH_HEAD');
-  }
-  for (const [file, content] of Object.entries(files)) {
-    const target = path.join(work, file);
-    if (content === null) await rm(target, { force: true });
-    else {
-      await mkdir(path.dirname(target), { recursive: true });
-      await writeFile(target, content);
-    }
-  }
-  await git(work, 'add', '--all');
-  await git(work, 'commit', '--quiet', '--allow-empty', '-m', message);
-  await git(work, 'push', '--quiet', 'origin', `HEAD:refs/heads/${branch}`);
-  const sha = (await git(work, 'rev-parse', 'HEAD')).trim();
-  await rm(work, { recursive: true, force: true });
-  return sha;
+/** Commits to `branch` of the bare repository as an outsider would (null deletes); returns the new commit sha. */
+function externalCommit(bareDir: string, files: Record<string, string | null>, message = 'external change', branch = 'main'): Promise<string> {
+  return BareRepository.at(bareDir).commit(files, message, branch);
 }
 
 async function revParse(bareDir: string, rev: string): Promise<string | null> {

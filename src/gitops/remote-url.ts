@@ -41,3 +41,35 @@ export function branchNameProblem(name: string): string | undefined {
   if (name.startsWith('-')) return 'must not start with "-"';
   return undefined;
 }
+
+export interface RemoteLocation {
+  /** Lower-case scheme; `ssh` for scp-like addresses. */
+  scheme: string;
+  host: string;
+  /** Repository path without leading/trailing `/` and without a `.git` suffix. */
+  path: string;
+  hasQueryOrFragment: boolean;
+}
+
+const SCP_ADDRESS = /^(?:[^\s@/:]+@)?([A-Za-z0-9.-]+):(.+)$/;
+
+/** Host and repository path of a URL or scp-like `user@host:path`; undefined for anything unparseable (local paths too). */
+export function remoteLocation(raw: string): RemoteLocation | undefined {
+  const url = raw.trim();
+  if (url.length === 0 || url.startsWith('/')) return undefined;
+  let location: Omit<RemoteLocation, 'path'> & { pathname: string };
+  const scp = url.includes('://') ? null : SCP_ADDRESS.exec(url);
+  if (scp) {
+    location = { scheme: 'ssh', host: scp[1], pathname: scp[2], hasQueryOrFragment: false };
+  } else {
+    let parsed: URL;
+    try {
+      parsed = new URL(url);
+    } catch {
+      return undefined;
+    }
+    location = { scheme: parsed.protocol.replace(/:$/, '').toLowerCase(), host: parsed.hostname, pathname: parsed.pathname, hasQueryOrFragment: Boolean(parsed.search || parsed.hash) };
+  }
+  const path = location.pathname.replace(/^\/+/, '').replace(/\/+$/, '').replace(/\.git$/i, '').replace(/\/+$/, '');
+  return { scheme: location.scheme, host: location.host, path, hasQueryOrFragment: location.hasQueryOrFragment };
+}

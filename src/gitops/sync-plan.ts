@@ -100,7 +100,6 @@ export async function planSync(input: {
   const gitFiles: GitFile[] = head.commitSha ? (await head.listFiles(paths.managed)).filter((f) => paths.isManagedYaml(f.path)) : [];
   const gitByPath = new Map(gitFiles.map((f) => [f.path, f]));
   const storedByPath = new Map(input.stored.filter((s) => s.managedFilePath).map((s) => [s.managedFilePath, s]));
-  const storedByKey = new Map(input.stored.map((s) => [resourceKey(manifestRef(s.manifest)), s]));
   const tombstoneByPath = new Map(input.tombstones.map((t) => [t.managedFilePath, t]));
 
   // Which files to read: new or changed since the last sync, plus the files of API-edited resources.

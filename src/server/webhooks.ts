@@ -1,4 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import { remoteLocation } from '../gitops/remote-url';
 import express, { Router, type NextFunction, type Request, type Response } from 'express';
 import { SyncOperationStatus, SyncOperationType } from '../entities/enums';
 import { GitRepository } from '../entities/git-repository';
@@ -20,32 +21,9 @@ export type WebhookDependencies = Pick<AppDependencies, 'orm' | 'secrets' | 'syn
  * Local paths and file:// URLs give undefined (they never receive webhooks).
  */
 export function normalizeRepositoryUrl(raw: string): string | undefined {
-  const url = raw.trim();
-  if (url.length === 0 || url.startsWith('/')) return undefined;
-  let host: string;
-  let pathname: string;
-  const scp = url.includes('://') ? null : /^(?:[^\s@/:]+@)?([A-Za-z0-9.-]+):(.+)$/.exec(url);
-  if (scp) {
-    host = scp[1];
-    pathname = scp[2];
-  } else {
-    let parsed: URL;
-    try {
-      parsed = new URL(url);
-    } catch {
-      return undefined;
-    }
-    if (parsed.protocol === 'file:' || !parsed.hostname) return undefined;
-    host = parsed.hostname;
-    pathname = parsed.pathname;
-  }
-  const path = pathname
-    .replace(/^\/+/, '')
-    .replace(/\/+$/, '')
-    .replace(/\.git$/i, '')
-    .replace(/\/+$/, '');
-  if (!path) return undefined;
-  return `${host}/${path}`.toLowerCase();
+  const location = remoteLocation(raw);
+  if (!location || location.scheme === 'file' || !location.host || !location.path) return undefined;
+  return `${location.host}/${location.path}`.toLowerCase();
 }
 
 /** True when `header` is `sha256=<hex HMAC-SHA256 of body with secret>` (constant-time comparison). */

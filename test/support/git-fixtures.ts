@@ -29,6 +29,11 @@ export class BareRepository {
     return `file://${this.dir}`;
   }
 
+  /** An existing bare repository. */
+  static at(dir: string): BareRepository {
+    return new BareRepository(dir);
+  }
+
   static async create(parent: string, name = 'remote.git'): Promise<BareRepository> {
     const dir = path.join(parent, name);
     await mkdir(dir, { recursive: true });

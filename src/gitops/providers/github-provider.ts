@@ -1,3 +1,4 @@
+import { remoteLocation } from '../remote-url';
 import type { OpenedPullRequest, OpenPullRequestInput, PullRequestProvider } from './pull-request-provider';
 
 export const DEFAULT_GITHUB_API_URL = 'https://api.github.com';
@@ -28,7 +29,6 @@ export interface GitHubRepositoryRef {
 
 const OWNER = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$/;
 const REPO = /^[A-Za-z0-9_.-]{1,100}$/;
-const SCP_LIKE = /^(?:[^\s@/:]+@)?([A-Za-z0-9.-]+):(?!\/\/)(.+)$/;
 
 /**
  * `{host, owner, repo}` of a GitHub (or GitHub Enterprise) repository URL: `https://host/o/r(.git)`,
@@ -40,32 +40,13 @@ export function parseGitHubRepository(raw: string): GitHubRepositoryRef {
   const refuse = (reason: string): never => {
     throw new GitHubProviderError(`repository URL is not a GitHub repository URL (${reason}); expected https://<host>/<owner>/<repo>, ssh://git@<host>/<owner>/<repo>.git or git@<host>:<owner>/<repo>.git`);
   };
-  let host: string;
-  let pathname: string;
-  const scp = url.includes('://') ? null : SCP_LIKE.exec(url);
-  if (scp) {
-    host = scp[1];
-    pathname = scp[2];
-  } else {
-    let parsed: URL;
-    try {
-      parsed = new URL(url);
-    } catch {
-      return refuse('not a URL');
-    }
-    const scheme = parsed.protocol.replace(/:$/, '').toLowerCase();
-    if (!['https', 'http', 'ssh', 'git', 'git+ssh', 'ssh+git'].includes(scheme)) return refuse(`unsupported scheme "${scheme}"`);
-    if (parsed.search || parsed.hash) return refuse('it has a query string or fragment');
-    host = parsed.hostname;
-    pathname = parsed.pathname;
-  }
-  host = host.toLowerCase();
+  const location = remoteLocation(url);
+  if (!location) return refuse('not a URL');
+  if (!['https', 'http', 'ssh', 'git', 'git+ssh', 'ssh+git'].includes(location.scheme)) return refuse(`unsupported scheme "${location.scheme}"`);
+  if (location.hasQueryOrFragment) return refuse('it has a query string or fragment');
+  const host = location.host.toLowerCase();
   if (!host) return refuse('no host');
-  const segments = pathname
-    .replace(/^\/+/, '')
-    .replace(/\/+$/, '')
-    .replace(/\.git$/i, '')
-    .split('/');
+  const segments = location.path.split('/');
   if (segments.length !== 2) return refuse('the path must be exactly <owner>/<repo>');
   let owner: string;
   let repo: string;
