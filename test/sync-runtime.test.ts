@@ -3,7 +3,9 @@ import { after, before, describe, test } from 'node:test';
 import { SyncOperationType } from '../src/entities/enums';
 import type { OperationContext } from '../src/sync/executor';
 import { ExecutorRegistry } from '../src/sync/executor-registry';
+import { SyncOperation } from '../src/entities/sync-operation';
 import {
+  MultiCreateUserDocument,
   SyncCancelDocument,
   SyncCreateFabricDocument,
   SyncCreateResourceDocument,
@@ -142,6 +144,16 @@ describe('sync operations runtime (single instance)', () => {
     assert.equal(missing.validateFabric.userErrors[0].code, 'NOT_FOUND');
     const unknownOp = await server.query(SyncCancelDocument, { id: 'bm9wZQ' });
     assert.equal(unknownOp.cancelSyncOperation.userErrors[0].code, 'NOT_FOUND');
+
+    const viewer = (await server.query(MultiCreateUserDocument, { input: { username: 'runtime-viewer', role: 'VIEWER' } })).createUser.token!;
+    const before = await server.server.database.orm.em.fork().count(SyncOperation, {});
+    for (const result of [
+      await server.request(SyncValidateFabricDocument, { fabricId }, viewer),
+      await server.request(SyncCancelDocument, { id: globalId('SyncOperation', '00000000-0000-4000-8000-000000000000') }, viewer),
+    ]) {
+      assert.equal(result.errors?.[0].extensions?.code, 'FORBIDDEN');
+    }
+    assert.equal(await server.server.database.orm.em.fork().count(SyncOperation, {}), before, 'nothing was queued');
   });
 });
 
