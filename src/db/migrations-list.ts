@@ -3,6 +3,7 @@ import { Migration20261125000000_initial } from '../../migrations/Migration20261
 import { Migration20261125000100_bidirectional_sync_extensions } from '../../migrations/Migration20261125000100_bidirectional_sync_extensions';
 import { Migration20261125000200_sync_runtime } from '../../migrations/Migration20261125000200_sync_runtime';
 import { Migration20261125000300_resource_tombstones } from '../../migrations/Migration20261125000300_resource_tombstones';
+import { Migration20261125000400_audit_events } from '../../migrations/Migration20261125000400_audit_events';
 
 /** Every migration, in order. A new migration is added here as well as in migrations/. */
 export const MIGRATIONS: MigrationObject[] = [
@@ -10,6 +11,7 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261125000100_bidirectional_sync_extensions', class: Migration20261125000100_bidirectional_sync_extensions },
   { name: 'Migration20261125000200_sync_runtime', class: Migration20261125000200_sync_runtime },
   { name: 'Migration20261125000300_resource_tombstones', class: Migration20261125000300_resource_tombstones },
+  { name: 'Migration20261125000400_audit_events', class: Migration20261125000400_audit_events },
 ];
 
 export const INITIAL_MIGRATION = 'Migration20261125000000_initial';

@@ -1,3 +1,4 @@
+import { AuditEvent } from '../entities/audit-event';
 import { GitRepository } from '../entities/git-repository';
 import { HedgehogFabric } from '../entities/hedgehog-fabric';
 import { HedgehogResource } from '../entities/hedgehog-resource';
@@ -12,3 +13,4 @@ export const HedgehogResourceConnection = ConnectionType(HedgehogResource, 'Hedg
 export const SyncOperationConnection = ConnectionType(SyncOperation, 'SyncOperation');
 export const ResourceConflictConnection = ConnectionType(ResourceConflict, 'ResourceConflict');
 export const UserConnection = ConnectionType(User, 'User');
+export const AuditEventConnection = ConnectionType(AuditEvent, 'AuditEvent');

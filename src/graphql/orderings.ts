@@ -28,3 +28,5 @@ export const OPERATION_ORDER: Ordering = { name: 'op', keys: [{ property: 'creat
 export const CONFLICT_ORDER: Ordering = { name: 'conflict', keys: [{ property: 'detectedAt', column: 'detected_at', type: 'date' }, id], direction: 'desc' };
 
 export const USER_ORDER: Ordering = { name: 'user', keys: [{ property: 'username', column: 'username', type: 'string' }, id], direction: 'asc' };
+
+export const AUDIT_ORDER: Ordering = { name: 'audit', keys: [{ property: 'created', column: 'created', type: 'date' }, id], direction: 'desc' };

@@ -3,6 +3,7 @@ import type { GraphQLSchema } from 'graphql';
 import { buildSchemaSync } from 'type-graphql';
 import { authChecker } from '../auth/auth-checker';
 import '../entities/enums';
+import { AuditEventResolver } from './resolvers/audit-event-resolver';
 import { ConflictResolver } from './resolvers/conflict-resolver';
 import { FabricResolver } from './resolvers/fabric-resolver';
 import { GitRepositoryResolver } from './resolvers/git-repository-resolver';
@@ -23,6 +24,7 @@ export const RESOLVERS = [
   ConflictResolver,
   StateTransitionResolver,
   SubscriptionResolver,
+  AuditEventResolver,
 ] as const;
 
 // Every @Subscription here brings its own `subscribe` function reading the per-server EventBus from the

@@ -3,10 +3,13 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { persistNew } from '../db/persist-new';
 import { GitRepository } from '../entities/git-repository';
 import { HedgehogFabric } from '../entities/hedgehog-fabric';
+import { HedgehogResource } from '../entities/hedgehog-resource';
+import type { User } from '../entities/user';
 import { directoriesOverlap, normalizeGitopsDirectory } from '../gitops/gitops-directory';
 import { decodeIdOfType } from '../graphql/global-id';
 import type { CreateFabricInput, UpdateFabricInput } from '../graphql/inputs/fabric-inputs';
 import { rfc1123NameProblem } from '../hedgehog/names';
+import { recordAudit, type AuditTarget } from './audit-trail';
 import { ErrorCollector, MutationError, UserErrorCode } from './mutation-error';
 import { mapUniqueViolation } from './unique-violation';
 
@@ -58,7 +61,7 @@ async function ensureNameFree(em: EntityManager, name: string, exceptId?: string
   }
 }
 
-export async function createFabric(em: EntityManager, input: CreateFabricInput): Promise<HedgehogFabric> {
+export async function createFabric(em: EntityManager, actor: User, input: CreateFabricInput): Promise<HedgehogFabric> {
   const errors = new ErrorCollector();
   const directory = checkFields(input, errors) ?? '';
   errors.throwIfAny();
@@ -75,12 +78,13 @@ export async function createFabric(em: EntityManager, input: CreateFabricInput):
       syncInterval: input.syncInterval,
       archiveStrategy: input.archiveStrategy,
     });
+    recordAudit(tx, actor, 'fabric.create', fabricTarget(fabric), { gitRepositoryId: repository?.id ?? null, gitopsDirectory: directory });
     await mapUniqueViolation(() => tx.flush(), ['input', 'name'], `a fabric named "${input.name}" already exists`);
     return fabric;
   });
 }
 
-export async function updateFabric(em: EntityManager, fabricId: string, input: UpdateFabricInput): Promise<HedgehogFabric> {
+export async function updateFabric(em: EntityManager, actor: User, fabricId: string, input: UpdateFabricInput): Promise<HedgehogFabric> {
   const errors = new ErrorCollector();
   const defined = Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined && v !== null)) as FabricFields;
   const directory = checkFields(defined, errors);
@@ -98,12 +102,22 @@ export async function updateFabric(em: EntityManager, fabricId: string, input: U
     }
     const { gitRepositoryId: _r, gitopsDirectory: _d, ...plain } = defined;
     tx.assign(fabric, { ...plain, gitRepository: repository, gitopsDirectory: nextDirectory });
+    recordAudit(tx, actor, 'fabric.update', fabricTarget(fabric), { changed: Object.keys(defined).sort() });
     await mapUniqueViolation(() => tx.flush(), ['input', 'name'], `a fabric with this name or directory already exists`);
     return fabric;
   });
 }
 
-export async function deleteFabric(em: EntityManager, fabric: HedgehogFabric): Promise<void> {
+export async function deleteFabric(em: EntityManager, actor: User, fabric: HedgehogFabric): Promise<void> {
   // Resources, conflicts, history and operations go with it (ON DELETE CASCADE); the Git directory is left alone.
-  await em.nativeDelete(HedgehogFabric, { id: fabric.id });
+  await em.transactional(async (tx) => {
+    const resources = await tx.count(HedgehogResource, { fabric: fabric.id });
+    await tx.nativeDelete(HedgehogFabric, { id: fabric.id });
+    recordAudit(tx, actor, 'fabric.delete', fabricTarget(fabric), { resourcesDeleted: resources });
+    await tx.flush();
+  });
+}
+
+function fabricTarget(fabric: HedgehogFabric): AuditTarget {
+  return { type: 'HedgehogFabric', id: fabric.id, name: fabric.name, fabricId: fabric.id };
 }

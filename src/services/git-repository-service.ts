@@ -6,7 +6,9 @@ import { GitRepository } from '../entities/git-repository';
 import { HedgehogFabric } from '../entities/hedgehog-fabric';
 import type { User } from '../entities/user';
 import { branchNameProblem, checkRemoteUrl } from '../gitops/remote-url';
+import { displayRemoteUrl } from '../gitops/remote-url-display';
 import type { CreateGitRepositoryInput, GitCredentialsInput, UpdateGitRepositoryInput } from '../graphql/inputs/git-repository-inputs';
+import { recordAudit, type AuditTarget } from './audit-trail';
 import { ErrorCollector, MutationError, UserErrorCode } from './mutation-error';
 import { mapUniqueViolation } from './unique-violation';
 
@@ -112,6 +114,7 @@ export async function createGitRepository(
     webhookSecret: input.webhookSecret ? secrets.encrypt(input.webhookSecret) : null,
     createdBy: actor,
   });
+  recordAudit(em, actor, 'git_repository.create', repositoryTarget(repository), { url: displayRemoteUrl(url), authenticationType, hasWebhookSecret: Boolean(input.webhookSecret) });
   await mapUniqueViolation(() => em.flush(), ['input', 'name'], `a repository named "${name}" with this url already exists`);
   return repository;
 }
@@ -119,6 +122,7 @@ export async function createGitRepository(
 export async function updateGitRepository(
   em: EntityManager,
   secrets: SecretBox,
+  actor: User,
   repository: GitRepository,
   input: UpdateGitRepositoryInput,
 ): Promise<GitRepository> {
@@ -139,11 +143,13 @@ export async function updateGitRepository(
   em.assign(repository, { ...plain, url, name });
   if (credentials !== undefined) repository.encryptedCredentials = credentials ? secrets.encrypt(JSON.stringify(credentials)) : null;
   if (webhookSecret !== undefined) repository.webhookSecret = webhookSecret ? secrets.encrypt(webhookSecret) : null;
+  // Names of the changed fields only: credential and secret values never reach the trail.
+  recordAudit(em, actor, 'git_repository.update', repositoryTarget(repository), { changed: Object.keys(defined).sort() });
   await mapUniqueViolation(() => em.flush(), ['input', 'name'], `a repository named "${name}" with this url already exists`);
   return repository;
 }
 
-export async function deleteGitRepository(em: EntityManager, repository: GitRepository): Promise<void> {
+export async function deleteGitRepository(em: EntityManager, actor: User, repository: GitRepository): Promise<void> {
   const users = await em.find(HedgehogFabric, { gitRepository: repository }, { fields: ['name'], limit: 5 });
   if (users.length > 0) {
     throw MutationError.single(
@@ -152,7 +158,12 @@ export async function deleteGitRepository(em: EntityManager, repository: GitRepo
       `repository is used by fabric(s) ${users.map((f) => `"${f.name}"`).join(', ')}; move or delete them first`,
     );
   }
+  recordAudit(em, actor, 'git_repository.delete', repositoryTarget(repository), { url: displayRemoteUrl(repository.url) });
   await em.removeAndFlush(repository);
+}
+
+function repositoryTarget(repository: GitRepository): AuditTarget {
+  return { type: 'GitRepository', id: repository.id, name: repository.name };
 }
 
 /** Decrypted credentials for the Git engine; never leaves the process. */

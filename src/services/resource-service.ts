@@ -13,6 +13,7 @@ import { findKind, KINDS } from '../hedgehog/kinds';
 import { manifestRef } from '../hedgehog/manifest';
 import { resourceManifest } from '../hedgehog/resource-manifest';
 import { throwOnErrors, validateFabricChange } from './fabric-validation';
+import { recordAudit, type AuditTarget } from './audit-trail';
 import { ErrorCollector, MutationError, UserErrorCode } from './mutation-error';
 import { mapUniqueViolation } from './unique-violation';
 
@@ -104,6 +105,7 @@ export async function createResource(em: EntityManager, actor: User, fabric: Hed
     }
     const warnings = await validateAndCanonicalize(tx, resource);
     recordTransition(tx, resource, null, 'create', actor, 'created through the API');
+    recordAudit(tx, actor, 'resource.create', resourceTarget(resource), { apiVersion: resource.apiVersion });
     await mapUniqueViolation(() => tx.flush(), ['input', 'name'], `${identity} already exists in fabric "${fabric.name}"`);
     return { resource, warnings };
   });
@@ -151,6 +153,8 @@ export async function updateResource(
       resource.lastModifiedBy = actor;
       resource.resourceState = ResourceState.DRAFT;
       recordTransition(tx, resource, previousState, previousState === ResourceState.DRAFT ? 'update_draft' : 'edit_resource', actor, 'edited through the API');
+      const changed = (['spec', 'labels', 'annotations'] as const).filter((field) => input[field] != null);
+      recordAudit(tx, actor, 'resource.update', resourceTarget(resource), { fromVersion: resource.version, changed });
       await tx.flush();
       return { resource, warnings };
     });
@@ -180,6 +184,7 @@ export async function deleteResource(em: EntityManager, actor: User, resourceId:
     }
     const deleted = await tx.nativeDelete(HedgehogResource, { id: resourceId, version: resource.version });
     if (deleted === 0) throw await concurrentWriteError(em, resourceId, expectedVersion);
+    recordAudit(tx, actor, 'resource.delete', resourceTarget(resource), { version: resource.version, inGit: Boolean(resource.managedFilePath) });
     // Once in Git, the file must go too: the next push deletes it against this base.
     if (resource.managedFilePath && resource.baseManifest) {
       persistNew(tx, ResourceTombstone, {
@@ -192,7 +197,11 @@ export async function deleteResource(em: EntityManager, actor: User, resourceId:
         baseManifest: resource.baseManifest,
         deletedBy: actor,
       });
-      await tx.flush();
     }
+    await tx.flush();
   });
+}
+
+function resourceTarget(resource: HedgehogResource): AuditTarget {
+  return { type: 'HedgehogResource', id: resource.id, name: `${resource.kind} ${resource.namespace}/${resource.name}`, fabricId: resource.fabric.id };
 }

@@ -2,6 +2,7 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Logger } from 'pino';
 import { SyncOperationStatus, type PushMode, type SyncOperationType } from '../entities/enums';
 import type { EventBus } from '../graphql/pubsub/event-bus';
+import { auditInsertFromRows } from '../services/audit-trail';
 import { MutationError, UserErrorCode } from '../services/mutation-error';
 import { OperationCancelled } from './executor';
 import type { ExecutorRegistry } from './executor-registry';
@@ -11,6 +12,22 @@ import { ProgressPublisher } from './progress-publisher';
 import { RunningOperation } from './running-operation';
 
 export const WAKEUP_TOPIC = 'sync.wakeup';
+
+// Every state change of an operation leaves an audit event, written by the same statement.
+const OPERATION_AUDIT = auditInsertFromRows(
+  'source',
+  'SyncOperation',
+  's.operation_type::text',
+  `jsonb_strip_nulls(jsonb_build_object('operationType', s.operation_type, 'status', s.status, 'dryRun', s.dry_run, 'initiatedById', s.initiated_by_id,
+     'filesCreated', s.files_created, 'filesUpdated', s.files_updated, 'filesDeleted', s.files_deleted, 'commitSha', s.commit_sha,
+     'error', nullif(s.error_message, '')))`,
+);
+
+/** Operation details worth keeping in the trail (merged specs of manual resolutions are left out). */
+function auditableDetails(details: Record<string, unknown> | undefined): Record<string, unknown> {
+  const { mergedSpec: _spec, ...rest } = details ?? {};
+  return rest;
+}
 const MAX_ATTEMPTS = 3;
 const CLAIM_BATCH = 20;
 
@@ -96,15 +113,18 @@ export class SyncRuntime {
   async enqueueScheduledPulls(): Promise<number> {
     if (this.stopping || this.options.workers === 0 || this.options.polling === false) return 0;
     const rows = await this.options.orm.em.getConnection().execute<Array<Record<string, unknown>>>(
-      `insert into sync_operation (id, fabric_id, operation_type, status, details, stage)
-       select gen_random_uuid(), f.id, 'github_to_gui', 'pending', '{"trigger":"poll"}'::jsonb, 'queued'
-       from hedgehog_fabric f
-       where f.git_repository_id is not null and f.sync_interval > 0
-         and (f.last_git_sync is null or f.last_git_sync < now() - make_interval(secs => f.sync_interval))
-         and pg_try_advisory_xact_lock(hashtext('hnp.poll'), hashtext(f.id::text))
-         and not exists (select 1 from sync_operation o where o.fabric_id = f.id
-                         and o.operation_type in ('github_to_gui', 'bidirectional_sync') and o.status in ('pending', 'in_progress'))
-       returning *`,
+      `with source as (
+         insert into sync_operation (id, fabric_id, operation_type, status, details, stage)
+         select gen_random_uuid(), f.id, 'github_to_gui', 'pending', '{"trigger":"poll"}'::jsonb, 'queued'
+         from hedgehog_fabric f
+         where f.git_repository_id is not null and f.sync_interval > 0
+           and (f.last_git_sync is null or f.last_git_sync < now() - make_interval(secs => f.sync_interval))
+           and pg_try_advisory_xact_lock(hashtext('hnp.poll'), hashtext(f.id::text))
+           and not exists (select 1 from sync_operation o where o.fabric_id = f.id
+                           and o.operation_type in ('github_to_gui', 'bidirectional_sync') and o.status in ('pending', 'in_progress'))
+         returning *
+       ), ${OPERATION_AUDIT} select * from source`,
+      ['sync_operation.queue', JSON.stringify({ trigger: 'poll' }), null],
     );
     for (const row of rows) {
       const snapshot = snapshotFromRow(row);
@@ -146,9 +166,21 @@ export class SyncRuntime {
 
   async enqueue(input: EnqueueInput): Promise<OperationSnapshot> {
     const rows = await this.options.orm.em.getConnection().execute<Array<Record<string, unknown>>>(
-      `insert into sync_operation (id, fabric_id, operation_type, status, initiated_by_id, dry_run, push_mode, details, stage)
-       values (gen_random_uuid(), ?, ?, 'pending', ?, ?, ?, ?::jsonb, 'queued') returning *`,
-      [input.fabricId, input.operationType, input.initiatedById ?? null, input.dryRun ?? false, input.pushMode ?? null, JSON.stringify(input.details ?? {})],
+      `with source as (
+         insert into sync_operation (id, fabric_id, operation_type, status, initiated_by_id, dry_run, push_mode, details, stage)
+         values (gen_random_uuid(), ?, ?, 'pending', ?, ?, ?, ?::jsonb, 'queued') returning *
+       ), ${OPERATION_AUDIT} select * from source`,
+      [
+        input.fabricId,
+        input.operationType,
+        input.initiatedById ?? null,
+        input.dryRun ?? false,
+        input.pushMode ?? null,
+        JSON.stringify(input.details ?? {}),
+        'sync_operation.queue',
+        JSON.stringify(auditableDetails(input.details)),
+        input.initiatedById ?? null,
+      ],
     );
     const snapshot = snapshotFromRow(rows[0]);
     await this.options.bus.publish({
@@ -159,12 +191,14 @@ export class SyncRuntime {
   }
 
   /** Pending: cancelled at once. Running: stops at its next stage boundary, unless its push has started. */
-  async cancel(operationId: string): Promise<OperationSnapshot> {
+  async cancel(operationId: string, actorId?: string | null): Promise<OperationSnapshot> {
     const connection = this.options.orm.em.getConnection();
     const pending = await connection.execute<Array<Record<string, unknown>>>(
-      `update sync_operation set status = 'cancelled', completed_at = now(), stage = 'cancelled', last_updated = now()
-       where id = ? and status = 'pending' returning *`,
-      [operationId],
+      `with source as (
+         update sync_operation set status = 'cancelled', completed_at = now(), stage = 'cancelled', last_updated = now()
+         where id = ? and status = 'pending' returning *
+       ), ${OPERATION_AUDIT} select * from source`,
+      [operationId, 'sync_operation.cancel', '{}', actorId ?? null],
     );
     if (pending.length > 0) {
       const snapshot = snapshotFromRow(pending[0]);
@@ -172,9 +206,11 @@ export class SyncRuntime {
       return snapshot;
     }
     const running = await connection.execute<Array<Record<string, unknown>>>(
-      `update sync_operation set cancel_requested_at = coalesce(cancel_requested_at, now()), last_updated = now()
-       where id = ? and status = 'in_progress' and point_of_no_return_at is null returning *`,
-      [operationId],
+      `with source as (
+         update sync_operation set cancel_requested_at = coalesce(cancel_requested_at, now()), last_updated = now()
+         where id = ? and status = 'in_progress' and point_of_no_return_at is null returning *
+       ), ${OPERATION_AUDIT} select * from source`,
+      [operationId, 'sync_operation.request_cancel', '{}', actorId ?? null],
     );
     if (running.length > 0) return snapshotFromRow(running[0]);
     const current = await connection.execute<Array<Record<string, unknown>>>('select * from sync_operation where id = ?', [operationId]);
@@ -270,11 +306,13 @@ export class SyncRuntime {
   private async finish(context: RunningOperation, status: SyncOperationStatus, errorMessage: string): Promise<void> {
     const timings = context.closeTimings();
     const rows = await this.options.orm.em.getConnection().execute<Array<Record<string, unknown>>>(
-      `update sync_operation set status = ?, completed_at = now(), error_message = ?, stage = ?,
-         progress = case when ? = 'completed' then 1 else progress end,
-         details = details || ?::jsonb, last_updated = now()
-       where id = ? and status = 'in_progress' returning *`,
-      [status, errorMessage, status, status, JSON.stringify({ stageTimings: timings }), context.operation.id],
+      `with source as (
+         update sync_operation set status = ?, completed_at = now(), error_message = ?, stage = ?,
+           progress = case when ? = 'completed' then 1 else progress end,
+           details = details || ?::jsonb, last_updated = now()
+         where id = ? and status = 'in_progress' returning *
+       ), ${OPERATION_AUDIT} select * from source`,
+      [status, errorMessage, status, status, JSON.stringify({ stageTimings: timings }), context.operation.id, `sync_operation.${status}`, '{}', null],
     );
     if (rows.length === 0) return;
     const snapshot = snapshotFromRow(rows[0]);
@@ -309,9 +347,11 @@ export class SyncRuntime {
       if (!(await session.tryLock(fabricId))) continue;
       try {
         const rows = await connection.execute<Array<Record<string, unknown>>>(
-          `update sync_operation set status = 'failed', error_message = 'interrupted', completed_at = now(), stage = 'failed', last_updated = now()
-           where id = ? and status = 'in_progress' returning *`,
-          [id],
+          `with source as (
+             update sync_operation set status = 'failed', error_message = 'interrupted', completed_at = now(), stage = 'failed', last_updated = now()
+             where id = ? and status = 'in_progress' returning *
+           ), ${OPERATION_AUDIT} select * from source`,
+          [id, 'sync_operation.failed', '{}', null],
         );
         if (rows.length === 0) continue;
         const snapshot = snapshotFromRow(rows[0]);
@@ -327,9 +367,11 @@ export class SyncRuntime {
 
   private async enqueueRetry(row: Record<string, unknown>): Promise<void> {
     const rows = await this.options.orm.em.getConnection().execute<Array<Record<string, unknown>>>(
-      `insert into sync_operation (id, fabric_id, operation_type, status, initiated_by_id, dry_run, push_mode, details, stage, attempt, retry_of)
-       values (gen_random_uuid(), ?, ?, 'pending', ?, ?, ?, '{}'::jsonb, 'queued', ?, ?) returning *`,
-      [row.fabric_id, row.operation_type, row.initiated_by_id, row.dry_run, row.push_mode, Number(row.attempt) + 1, row.id],
+      `with source as (
+         insert into sync_operation (id, fabric_id, operation_type, status, initiated_by_id, dry_run, push_mode, details, stage, attempt, retry_of)
+         values (gen_random_uuid(), ?, ?, 'pending', ?, ?, ?, '{}'::jsonb, 'queued', ?, ?) returning *
+       ), ${OPERATION_AUDIT} select * from source`,
+      [row.fabric_id, row.operation_type, row.initiated_by_id, row.dry_run, row.push_mode, Number(row.attempt) + 1, row.id, 'sync_operation.queue', JSON.stringify({ trigger: 'retry', retryOf: row.id }), null],
     );
     const snapshot = snapshotFromRow(rows[0]);
     await this.options.bus.publish({

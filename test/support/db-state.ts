@@ -12,6 +12,8 @@ export const TABLES = [
   'state_transition',
   'resource_conflict',
   'sync_operation',
+  'resource_tombstone',
+  'audit_event',
 ] as const;
 export type Table = (typeof TABLES)[number];
 

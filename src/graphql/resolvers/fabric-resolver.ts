@@ -45,27 +45,27 @@ export class FabricResolver {
 
   @Authorized(Role.ADMIN)
   @Mutation(() => HedgehogFabricPayload)
-  createFabric(@Arg('input', () => CreateFabricInput) input: CreateFabricInput, @Ctx() { em }: GraphQLContext) {
+  createFabric(@Arg('input', () => CreateFabricInput) input: CreateFabricInput, @Ctx() { em, user }: GraphQLContext) {
     return withUserErrors(new HedgehogFabricPayload(), async (payload) => {
-      payload.fabric = await createFabric(em, input);
+      payload.fabric = await createFabric(em, user, input);
     });
   }
 
   @Authorized(Role.ADMIN)
   @Mutation(() => HedgehogFabricPayload)
-  updateFabric(@Arg('id', () => ID) id: string, @Arg('input', () => UpdateFabricInput) input: UpdateFabricInput, @Ctx() { em, loaders }: GraphQLContext) {
+  updateFabric(@Arg('id', () => ID) id: string, @Arg('input', () => UpdateFabricInput) input: UpdateFabricInput, @Ctx() { em, loaders, user }: GraphQLContext) {
     return withUserErrors(new HedgehogFabricPayload(), async (payload) => {
       const fabric = await requireByGlobalId<HedgehogFabric>(loaders, 'HedgehogFabric', id, ['id']);
-      payload.fabric = await updateFabric(em, fabric.id, input);
+      payload.fabric = await updateFabric(em, user, fabric.id, input);
     });
   }
 
   @Authorized(Role.ADMIN)
   @Mutation(() => DeletePayload, { description: 'Deletes the fabric with its resources, conflicts and operations (the Git directory stays)' })
-  deleteFabric(@Arg('id', () => ID) id: string, @Ctx() { em, loaders }: GraphQLContext) {
+  deleteFabric(@Arg('id', () => ID) id: string, @Ctx() { em, loaders, user }: GraphQLContext) {
     return withUserErrors(new DeletePayload(), async (payload) => {
       const fabric = await requireByGlobalId<HedgehogFabric>(loaders, 'HedgehogFabric', id, ['id']);
-      await deleteFabric(em, fabric);
+      await deleteFabric(em, user, fabric);
       payload.deletedId = id;
     });
   }

@@ -41,20 +41,20 @@ export class GitRepositoryResolver {
   updateGitRepository(
     @Arg('id', () => ID) id: string,
     @Arg('input', () => UpdateGitRepositoryInput) input: UpdateGitRepositoryInput,
-    @Ctx() { em, secrets, loaders }: GraphQLContext,
+    @Ctx() { em, secrets, loaders, user }: GraphQLContext,
   ) {
     return withUserErrors(new GitRepositoryPayload(), async (payload) => {
       const repository = await requireByGlobalId<GitRepository>(loaders, 'GitRepository', id, ['id']);
-      payload.gitRepository = await updateGitRepository(em, secrets, repository, input);
+      payload.gitRepository = await updateGitRepository(em, secrets, user, repository, input);
     });
   }
 
   @Authorized(Role.ADMIN)
   @Mutation(() => DeletePayload)
-  deleteGitRepository(@Arg('id', () => ID) id: string, @Ctx() { em, loaders }: GraphQLContext) {
+  deleteGitRepository(@Arg('id', () => ID) id: string, @Ctx() { em, loaders, user }: GraphQLContext) {
     return withUserErrors(new DeletePayload(), async (payload) => {
       const repository = await requireByGlobalId<GitRepository>(loaders, 'GitRepository', id, ['id']);
-      await deleteGitRepository(em, repository);
+      await deleteGitRepository(em, user, repository);
       payload.deletedId = id;
     });
   }

@@ -2,6 +2,7 @@ import { Arg, Authorized, Ctx, Field, ID, Int, ObjectType, Query, Resolver } fro
 import { hasRole } from '../../auth/roles';
 import { ENTITIES, ResourceTombstone } from '../../entities';
 import { ApiToken } from '../../entities/api-token';
+import { AuditEvent } from '../../entities/audit-event';
 import { Role } from '../../entities/enums';
 import { User } from '../../entities/user';
 import { KINDS } from '../../hedgehog/kinds';
@@ -38,6 +39,8 @@ export class NodeResolver {
     const found = (await em.findOne(entity as never, { id: decoded.id } as never)) as Node | null;
     // Same rule as User.apiTokens: only admins see other users' tokens.
     if (found instanceof ApiToken && found.user.id !== user.id && !hasRole(user.role, Role.ADMIN)) return null;
+    // The audit trail is for admins only.
+    if (found instanceof AuditEvent && !hasRole(user.role, Role.ADMIN)) return null;
     return found;
   }
 

@@ -119,11 +119,11 @@ export class SyncOperationResolver {
   @Mutation(() => SyncOperationPayload, {
     description: 'Cancels a pending operation at once; a running one stops at its next stage boundary (never after its Git push started)',
   })
-  cancelSyncOperation(@Arg('id', () => ID) id: string, @Ctx() { em, sync }: GraphQLContext) {
+  cancelSyncOperation(@Arg('id', () => ID) id: string, @Ctx() { em, sync, user }: GraphQLContext) {
     return withUserErrors(new SyncOperationPayload(), async (payload) => {
       const operationId = decodeIdOfType(id, 'SyncOperation');
       if (!operationId) throw MutationError.single(UserErrorCode.NOT_FOUND, ['id'], `no SyncOperation with id "${id}"`);
-      await sync.cancel(operationId);
+      await sync.cancel(operationId, user.id);
       payload.syncOperation = await em.findOneOrFail(SyncOperation, { id: operationId });
     });
   }

@@ -27,9 +27,9 @@ export class UserResolver {
 
   @Authorized(Role.ADMIN)
   @Mutation(() => CreateUserPayload, { description: 'Creates a user with a first API token (returned once)' })
-  createUser(@Arg('input', () => CreateUserInput) input: CreateUserInput, @Ctx() { em }: GraphQLContext) {
+  createUser(@Arg('input', () => CreateUserInput) input: CreateUserInput, @Ctx() { em, user: actor }: GraphQLContext) {
     return withUserErrors(new CreateUserPayload(), async (payload) => {
-      const { user, token } = await createUser(em, input);
+      const { user, token } = await createUser(em, actor, input);
       payload.user = user;
       payload.token = token;
     });
@@ -37,10 +37,10 @@ export class UserResolver {
 
   @Authorized(Role.ADMIN)
   @Mutation(() => ApiTokenPayload, { description: 'Issues another API token for a user (returned once)' })
-  createApiToken(@Arg('input', () => CreateApiTokenInput) input: CreateApiTokenInput, @Ctx() { em, loaders }: GraphQLContext) {
+  createApiToken(@Arg('input', () => CreateApiTokenInput) input: CreateApiTokenInput, @Ctx() { em, loaders, user: actor }: GraphQLContext) {
     return withUserErrors(new ApiTokenPayload(), async (payload) => {
       const user = await requireByGlobalId<User>(loaders, 'User', input.userId, ['input', 'userId']);
-      const issued = await createApiToken(em, user, input.name, input.expiresAt);
+      const issued = await createApiToken(em, actor, user, input.name, input.expiresAt);
       payload.apiToken = issued.apiToken;
       payload.token = issued.token;
     });
@@ -48,12 +48,12 @@ export class UserResolver {
 
   @Authorized(Role.ADMIN)
   @Mutation(() => ApiTokenPayload, { description: 'Revokes an API token at once' })
-  revokeApiToken(@Arg('id', () => ID) id: string, @Ctx() { em }: GraphQLContext) {
+  revokeApiToken(@Arg('id', () => ID) id: string, @Ctx() { em, user: actor }: GraphQLContext) {
     return withUserErrors(new ApiTokenPayload(), async (payload) => {
       const tokenId = decodeIdOfType(id, 'ApiToken');
       const apiToken = tokenId ? await em.findOne(ApiToken, { id: tokenId }) : null;
       if (!apiToken) throw MutationError.single(UserErrorCode.NOT_FOUND, ['id'], `no ApiToken with id "${id}"`);
-      payload.apiToken = await revokeApiToken(em, apiToken);
+      payload.apiToken = await revokeApiToken(em, actor, apiToken);
     });
   }
 

@@ -17,6 +17,7 @@ import { renderManifestYaml } from '../../hedgehog/yaml-render';
 import { ConflictEventType, conflictTopics, type ConflictEventPayload } from '../../graphql/subscription-events';
 import type { OperationContext, OperationExecutor } from '../executor';
 import type { SyncExecutorDeps } from './fabric-sync-executor';
+import { recordAudit } from '../../services/audit-trail';
 
 export interface ResolutionInput {
   conflictId: string;
@@ -128,6 +129,14 @@ async function resolve(deps: SyncExecutorDeps, context: OperationContext, input:
     stored.resolvedBy = resolvedBy;
     // A deletion made through the API is settled either way: done (GUI_WINS) or undone (GIT_WINS, MANUAL).
     await tx.nativeDelete(ResourceTombstone, { fabric: context.operation.fabricId, kind: row.kind, namespace: row.namespace, name: row.name });
+    const resolver = input.resolvedById ? await tx.findOne(User, { id: input.resolvedById }) : null;
+    recordAudit(
+      tx,
+      resolver,
+      'conflict.resolve',
+      { type: 'ResourceConflict', id: conflict.id, name: `${row.kind} ${row.namespace}/${row.name}`, fabricId: context.operation.fabricId },
+      { strategy: input.strategy, resourceId: row.id, operationId: context.operation.id, commitSha, result: final ? 'resolved' : 'resource deleted' },
+    );
     if (!final) {
       tx.remove(row);
       return;

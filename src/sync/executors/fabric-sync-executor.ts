@@ -20,6 +20,7 @@ import { conflictTopics, ConflictEventType, type ConflictEventPayload } from '..
 import type { OperationContext, OperationExecutor } from '../executor';
 import type { GitExecutorDeps } from './git-executor-deps';
 import { ingestionExecutor } from './ingestion-executor';
+import { recordOperationApply } from '../../services/audit-trail';
 
 /** A push rejected because someone pushed first is retried this many times (fetch, re-plan, push). */
 const PUSH_ATTEMPTS = 3;
@@ -249,6 +250,14 @@ async function applyPlan(
     const syncedCommit = pullRequest ? baseBranchHead : headCommit;
     if (way !== 'push' && syncedCommit) fabricUpdate.lastSyncedCommit = syncedCommit;
     await tx.nativeUpdate(HedgehogFabric, { id: fabricId }, fabricUpdate);
+    recordOperationApply(tx, context, {
+      way,
+      commit: headCommit,
+      changedInDatabase: plan.items.filter((item) => item.writeDb && !item.conflict && !item.awaitingPullRequest).length,
+      writtenToGit: plan.items.filter((item) => item.writeGit && !item.conflict).length,
+      conflicts: conflictIds.length,
+      pullRequest: pullRequest?.url ?? null,
+    });
   }, { flushMode: FlushMode.COMMIT });
   return conflictIds;
 }

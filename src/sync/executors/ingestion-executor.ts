@@ -14,6 +14,7 @@ import { resourceManifest } from '../../hedgehog/resource-manifest';
 import type { OperationContext, OperationExecutor } from '../executor';
 import { assertTransition } from '../resource-state-machine';
 import type { GitExecutorDeps } from './git-executor-deps';
+import { recordOperationApply } from '../../services/audit-trail';
 
 /** Per-document results kept in `details.documents`; the counts always cover all of them. */
 const MAX_REPORTED_DOCUMENTS = 2000;
@@ -88,6 +89,8 @@ async function applyToDatabase(context: OperationContext, plan: IngestionPlan, c
       await tx.insertMany(StateTransition, newTransitions.slice(i, i + 1000) as never[]);
     }
     await tx.nativeUpdate(HedgehogFabric, { id: fabricId }, { lastGitSync: now });
+    recordOperationApply(tx, context, { commit: commitSha, created: newResources.length, updated: plan.resources.length - newResources.length });
+    await tx.flush();
   });
 }
 
