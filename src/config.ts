@@ -20,6 +20,31 @@ export interface Config {
   syncPolling: boolean;
   /** GitHub REST API root for pull requests; undefined → https://api.github.com (GitHub Enterprise: https://<host>/api/v3). */
   githubApiUrl?: string;
+  limits: RequestLimits;
+  rateLimit: RateLimitConfig;
+  /** Origins allowed by CORS; undefined → CORS off (no CORS headers). */
+  corsOrigins?: string[];
+  /** graphql-ws: a socket without connection_init after this long is closed with 4408. */
+  wsConnectionInitTimeoutMs: number;
+}
+
+/** Per-operation limits, identical for HTTP and WebSocket (see README "Limits"). */
+export interface RequestLimits {
+  maxDepth: number;
+  maxComplexity: number;
+  maxAliases: number;
+  maxRootFields: number;
+  maxTokens: number;
+  maxDirectives: number;
+  /** Operations per batched HTTP request (JSON array body); 0 → batches are refused. */
+  maxBatch: number;
+}
+
+export interface RateLimitConfig {
+  /** Sustained requests per second per token (or IP); 0 → no rate limit. */
+  perSecond: number;
+  /** Requests allowed above the sustained rate in a short burst. */
+  burst: number;
 }
 
 export class ConfigError extends Error {}
@@ -32,6 +57,23 @@ function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: nu
     throw new ConfigError(`${name} must be an integer between ${min} and ${max}, got "${raw}"`);
   }
   return value;
+}
+
+function origins(env: NodeJS.ProcessEnv, name: string): string[] | undefined {
+  const raw = optional(env, name);
+  if (raw === undefined) return undefined;
+  const list = raw.split(',').map((origin) => origin.trim()).filter(Boolean);
+  for (const origin of list) {
+    if (origin === '*') continue;
+    let parsed: URL | undefined;
+    try {
+      parsed = new URL(origin);
+    } catch {
+      parsed = undefined;
+    }
+    if (!parsed || parsed.origin !== origin) throw new ConfigError(`${name} must list origins like "https://app.example.com" (scheme, host, optional port; no path), got "${origin}"`);
+  }
+  return list.length > 0 ? list : undefined;
 }
 
 function optional(env: NodeJS.ProcessEnv, name: string): string | undefined {
@@ -56,5 +98,20 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     syncHeartbeatMs: integer(env, 'SYNC_HEARTBEAT_MS', 5_000, 100, 600_000),
     syncPolling: (optional(env, 'SYNC_POLLING') ?? 'true') !== 'false',
     githubApiUrl: optional(env, 'GITHUB_API_URL'),
+    limits: {
+      maxDepth: integer(env, 'GRAPHQL_MAX_DEPTH', 15, 1, 1000),
+      maxComplexity: integer(env, 'GRAPHQL_MAX_COMPLEXITY', 50_000, 1, 100_000_000),
+      maxAliases: integer(env, 'GRAPHQL_MAX_ALIASES', 30, 0, 10_000),
+      maxRootFields: integer(env, 'GRAPHQL_MAX_ROOT_FIELDS', 20, 1, 10_000),
+      maxTokens: integer(env, 'GRAPHQL_MAX_TOKENS', 5_000, 100, 1_000_000),
+      maxDirectives: integer(env, 'GRAPHQL_MAX_DIRECTIVES', 50, 0, 10_000),
+      maxBatch: integer(env, 'GRAPHQL_MAX_BATCH', 0, 0, 1000),
+    },
+    rateLimit: {
+      perSecond: integer(env, 'RATE_LIMIT_PER_SECOND', 50, 0, 1_000_000),
+      burst: integer(env, 'RATE_LIMIT_BURST', 100, 0, 1_000_000),
+    },
+    corsOrigins: origins(env, 'CORS_ORIGINS'),
+    wsConnectionInitTimeoutMs: integer(env, 'WS_CONNECTION_INIT_TIMEOUT_MS', 3_000, 100, 600_000),
   };
 }

@@ -1,6 +1,7 @@
 import http from 'node:http';
 import { expressMiddleware } from '@as-integrations/express5';
 import type { MikroORM } from '@mikro-orm/postgresql';
+import cors from 'cors';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
@@ -16,6 +17,8 @@ import type { GitRemotes } from '../sync/executors/git-executor-deps';
 import type { SyncRuntime } from '../sync/sync-runtime';
 import { createApollo } from './graphql-http';
 import { opsRouter } from './health';
+import { batchLimit, operationCount, requireJsonPost } from './http-request-guards';
+import { clientAddressKey, createRateLimiter, rateLimitMiddleware, sendRateLimited } from './rate-limit';
 import { startSubscriptionServer } from './subscriptions';
 import { webhooksRouter } from './webhooks';
 import { graphqlMetricsPlugin, httpMetricsMiddleware, type Metrics } from './metrics';
@@ -43,8 +46,9 @@ export async function createHttpServer(deps: AppDependencies) {
   const app = express();
   const httpServer = http.createServer(app);
   const schema = buildGraphQLSchema();
-  const subscriptions = startSubscriptionServer({ httpServer, schema, ...deps });
-  const apollo = createApollo(schema, httpServer, deps.log, [
+  const rateLimiter = createRateLimiter(deps.config.rateLimit);
+  const subscriptions = startSubscriptionServer({ ...deps, httpServer, schema, rateLimiter, limits: deps.config.limits, connectionInitTimeoutMs: deps.config.wsConnectionInitTimeoutMs });
+  const apollo = createApollo(schema, httpServer, deps.log, deps.config.limits, [
     graphqlMetricsPlugin(deps.metrics),
     { async serverWillStart() { return { drainServer: () => subscriptions.close() }; } },
   ]);
@@ -54,15 +58,22 @@ export async function createHttpServer(deps: AppDependencies) {
   app.use(httpMetricsMiddleware(deps.metrics));
   app.use(opsRouter(deps.orm, deps.metrics));
   app.use(pinoHttp({ logger: deps.log, autoLogging: { ignore: (req) => req.url !== '/graphql' } }));
+  app.use('/webhooks', rateLimitMiddleware(rateLimiter, (req) => clientAddressKey('webhook', req)));
   app.use(webhooksRouter(deps));
+  // Off unless CORS_ORIGINS lists origins: then only those get CORS headers (and preflights an answer).
+  if (deps.config.corsOrigins) app.use('/graphql', cors({ origin: deps.config.corsOrigins.includes('*') ? '*' : deps.config.corsOrigins, maxAge: 600 }));
 
   const authenticateRequest = async (req: Request, res: Response, next: NextFunction) => {
     try {
       const result = await authenticate(deps.orm.em.fork(), req.headers.authorization);
       if ('error' in result) {
-        unauthenticated(res, result.error);
+        // Failed attempts count against the client address, which slows down token guessing.
+        const decision = await rateLimiter?.consume(clientAddressKey('unauthenticated', req));
+        if (decision && !decision.allowed) sendRateLimited(res, decision.retryAfterSeconds);
+        else unauthenticated(res, result.error);
         return;
       }
+      res.locals.tokenId = result.token.id;
       res.locals.user = result.user;
       next();
     } catch (error) {
@@ -73,7 +84,10 @@ export async function createHttpServer(deps: AppDependencies) {
   app.use(
     '/graphql',
     authenticateRequest,
+    requireJsonPost,
     express.json({ limit: deps.config.maxRequestBodyBytes }),
+    batchLimit(deps.config.limits.maxBatch),
+    rateLimitMiddleware(rateLimiter, (_req, res) => `token:${res.locals.tokenId as string}`, operationCount),
     expressMiddleware(apollo, {
       context: async ({ res }): Promise<GraphQLContext> => {
         const em = deps.orm.em.fork();

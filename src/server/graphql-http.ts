@@ -4,8 +4,10 @@ import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/dis
 import type { GraphQLFormattedError, GraphQLSchema } from 'graphql';
 import type { Server } from 'node:http';
 import type { Logger } from 'pino';
+import type { RequestLimits } from '../config';
 import type { GraphQLContext } from '../graphql/context';
 import { inputLimitsPlugin } from './input-limits';
+import { LimitCode, requestLimitsPlugin, tokenLimitError } from './request-limits';
 
 // Codes whose messages are meant for clients; anything else is an internal failure and is masked.
 const CLIENT_CODES = new Set([
@@ -18,16 +20,27 @@ const CLIENT_CODES = new Set([
   'PERSISTED_QUERY_NOT_FOUND',
   'PERSISTED_QUERY_NOT_SUPPORTED',
   'OPERATION_RESOLUTION_FAILURE',
+  'RATE_LIMITED',
+  ...Object.values(LimitCode),
 ]);
 
-export function createApollo(schema: GraphQLSchema, httpServer: Server, log: Logger, plugins: ApolloServerPlugin<GraphQLContext>[]): ApolloServer<GraphQLContext> {
+export function createApollo(schema: GraphQLSchema, httpServer: Server, log: Logger, limits: RequestLimits, plugins: ApolloServerPlugin<GraphQLContext>[]): ApolloServer<GraphQLContext> {
   return new ApolloServer<GraphQLContext>({
     schema,
+    // The parser itself stops at the token limit, before building a huge document.
+    parseOptions: { maxTokens: limits.maxTokens },
+    allowBatchedHttpRequests: limits.maxBatch > 0,
+    // Explicit although it is Apollo's default: POSTs must be JSON and GETs need a preflight-forcing header.
+    csrfPrevention: true,
     includeStacktraceInErrorResponses: false,
     // main.ts owns SIGTERM/SIGINT: it drains HTTP, then closes the database.
     stopOnTerminationSignals: false,
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginLandingPageDisabled(), inputLimitsPlugin(), ...plugins],
+    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginLandingPageDisabled(), inputLimitsPlugin(), requestLimitsPlugin(limits), ...plugins],
     formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
+      if (formatted.extensions?.code === 'GRAPHQL_PARSE_FAILED') {
+        const tokens = tokenLimitError(formatted, limits);
+        if (tokens) return { message: tokens.message, extensions: { code: LimitCode.TOKENS, limit: limits.maxTokens } };
+      }
       const code = formatted.extensions?.code;
       if (typeof code === 'string' && CLIENT_CODES.has(code)) return formatted;
       log.error({ err: error, path: formatted.path }, 'unexpected error while executing GraphQL');

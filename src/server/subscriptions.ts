@@ -1,17 +1,21 @@
 import type { Server } from 'node:http';
 import type { MikroORM } from '@mikro-orm/postgresql';
-import type { GraphQLSchema } from 'graphql';
+import { GraphQLError, parse, specifiedRules, validate, type DocumentNode, type ExecutionArgs, type GraphQLSchema } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import type { Logger } from 'pino';
 import { WebSocketServer } from 'ws';
 import { authenticate } from '../auth/authenticate';
 import type { SecretBox } from '../auth/secret-box';
+import type { RequestLimits } from '../config';
 import type { User } from '../entities/user';
 import type { GraphQLContext } from '../graphql/context';
 import { createLoaders } from '../graphql/loaders';
 import type { EventBus } from '../graphql/pubsub/event-bus';
 import type { GitRemotes } from '../sync/executors/git-executor-deps';
 import type { SyncRuntime } from '../sync/sync-runtime';
+import { documentLiteralProblem, inputValueProblem } from './input-limits';
+import { RATE_LIMITED, rateLimitMessage, type RateLimiter } from './rate-limit';
+import { enforceRequestLimits, tokenLimitError } from './request-limits';
 import { createSharedSubscribe } from './shared-subscription-execution';
 
 export interface SubscriptionServerDependencies {
@@ -23,6 +27,60 @@ export interface SubscriptionServerDependencies {
   sync: SyncRuntime;
   events: EventBus;
   repos: GitRemotes;
+  limits: RequestLimits;
+  connectionInitTimeoutMs: number;
+  rateLimiter?: RateLimiter;
+}
+
+interface SubscribePayload {
+  query: string;
+  operationName?: string | null;
+  variables?: Record<string, unknown> | null;
+}
+
+/** The error as the client sees it over WebSocket: the HTTP status of a limit error means nothing there. */
+function clientError(error: unknown): GraphQLError {
+  const graphQLError = error instanceof GraphQLError ? error : new GraphQLError(String(error));
+  const { http: _http, ...extensions } = graphQLError.extensions;
+  return new GraphQLError(graphQLError.message, { nodes: graphQLError.nodes, source: graphQLError.source, positions: graphQLError.positions, extensions });
+}
+
+/**
+ * What HTTP requests go through before execution, for a subscribe message: the rate limit, the token limit while
+ * parsing, validation, the request limits and the input checks. Problems become an `error` message for that
+ * operation id; the socket and its other operations stay up.
+ */
+async function checkSubscribe(
+  deps: SubscriptionServerDependencies,
+  tokenId: string | undefined,
+  payload: SubscribePayload,
+): Promise<ExecutionArgs | readonly GraphQLError[]> {
+  if (deps.rateLimiter && tokenId) {
+    const decision = await deps.rateLimiter.consume(`token:${tokenId}`);
+    if (!decision.allowed) {
+      return [new GraphQLError(rateLimitMessage(decision.retryAfterSeconds), { extensions: { code: RATE_LIMITED, retryAfterSeconds: decision.retryAfterSeconds } })];
+    }
+  }
+  let document: DocumentNode;
+  try {
+    document = parse(payload.query, { maxTokens: deps.limits.maxTokens });
+  } catch (error) {
+    const parseError = error instanceof GraphQLError ? error : new GraphQLError(String(error));
+    const tooLong = tokenLimitError(parseError, deps.limits);
+    return [clientError(tooLong ?? new GraphQLError(parseError.message, { extensions: { code: 'GRAPHQL_PARSE_FAILED' } }))];
+  }
+  const validationErrors = validate(deps.schema, document, specifiedRules);
+  if (validationErrors.length > 0) {
+    return validationErrors.map((error) => new GraphQLError(error.message, { nodes: error.nodes, extensions: { ...error.extensions, code: 'GRAPHQL_VALIDATION_FAILED' } }));
+  }
+  try {
+    enforceRequestLimits(deps.schema, deps.limits, { document, operationName: payload.operationName, variables: payload.variables });
+  } catch (error) {
+    return [clientError(error)];
+  }
+  const inputProblem = inputValueProblem(payload.variables ?? {}) ?? documentLiteralProblem(document);
+  if (inputProblem) return [new GraphQLError(inputProblem, { extensions: { code: 'BAD_USER_INPUT' } })];
+  return { schema: deps.schema, document, operationName: payload.operationName, variableValues: payload.variables };
 }
 
 /** The token from connection_init: `{ authorization: "Bearer …" }` (or `Authorization`, or `token`). */
@@ -33,13 +91,15 @@ function credentialOf(payload: Record<string, unknown> | undefined): string | un
 
 /**
  * graphql-ws (protocol graphql-transport-ws) on the same port and path as HTTP. Authentication happens in
- * connection_init; a missing or invalid token closes the socket with 4403 Forbidden.
+ * connection_init; a missing or invalid token closes the socket with 4403 Forbidden, no connection_init within
+ * `connectionInitTimeoutMs` with 4408. Subscribe messages get the HTTP limits (checkSubscribe).
  */
 export function startSubscriptionServer(deps: SubscriptionServerDependencies) {
   const wsServer = new WebSocketServer({ server: deps.httpServer, path: '/graphql', maxPayload: 1024 * 1024 });
-  const server = useServer<Record<string, unknown>, { user?: User }>(
+  const server = useServer<Record<string, unknown>, { user?: User; tokenId?: string }>(
     {
       schema: deps.schema,
+      connectionInitWaitTimeout: deps.connectionInitTimeoutMs,
       subscribe: createSharedSubscribe(),
       onConnect: async (ctx) => {
         const result = await authenticate(deps.orm.em.fork(), credentialOf(ctx.connectionParams), { allowBareToken: true });
@@ -48,8 +108,10 @@ export function startSubscriptionServer(deps: SubscriptionServerDependencies) {
           return false;
         }
         ctx.extra.user = result.user;
+        ctx.extra.tokenId = result.token.id;
         return true;
       },
+      onSubscribe: (ctx, _id, payload) => checkSubscribe(deps, ctx.extra.tokenId, payload),
       context: (ctx): GraphQLContext => {
         const em = deps.orm.em.fork();
         return { em, user: ctx.extra.user as User, loaders: createLoaders(em), secrets: deps.secrets, log: deps.log, sync: deps.sync, events: deps.events, repos: deps.repos };

@@ -55,6 +55,8 @@ export async function startTestServer(overrides: Partial<Config> = {}, options: 
     syncHeartbeatMs: 500,
     // Tests queue their syncs themselves; the poll has its own test.
     syncPolling: false,
+    // Tests send requests as fast as they can; the rate-limit tests turn it on.
+    rateLimit: { perSecond: 0, burst: 0 },
     ...overrides,
   };
   let statements = 0;
