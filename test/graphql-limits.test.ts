@@ -187,7 +187,7 @@ describe('request limits: configured values', () => {
   let server: TestServer;
 
   before(async () => {
-    server = await startTestServer({ limits: { ...DEFAULTS, maxDepth: 3, maxAliases: 1, maxRootFields: 2, maxComplexity: 30, maxBatch: 2 }, maxRequestBodyBytes: 2048 });
+    server = await startTestServer({ limits: { ...DEFAULTS, maxDepth: 4, maxAliases: 1, maxRootFields: 2, maxComplexity: 30, maxBatch: 2 }, maxRequestBodyBytes: 2048 });
   });
   after(async () => {
     await server.stop();

@@ -88,9 +88,9 @@ describe('per-token rate limit', () => {
   });
 
   test('WebSocket subscribe messages count against the same token: the operation gets a RATE_LIMITED error, the socket stays open', async () => {
+    await new Promise((resolve) => setTimeout(resolve, 3100)); // a fresh allowance for the viewer token
     const socket = await openRawGraphQLWs(server.url);
     try {
-      await new Promise((resolve) => setTimeout(resolve, 3100)); // a fresh allowance for the viewer token
       await socket.init(viewerToken);
       const types: string[] = [];
       let rateLimited: unknown;

@@ -135,7 +135,7 @@ describe('graphql-transport-ws protocol (raw sockets)', () => {
       [`{ viewer { ${'id '.repeat(5001)} } }`, undefined, 'TOO_MANY_TOKENS'],
       [print(LimitsNestedPagesDocument), { outer: 500, inner: 500 }, 'QUERY_TOO_COMPLEX'],
       [print(LimitsNestedPagesDocument), { outer: 1, inner: 501 }, 'BAD_USER_INPUT'],
-      [`subscription { ${Array.from({ length: 21 }, () => 'syncOperationProgress { status }').join(' ')} }`, undefined, 'GRAPHQL_VALIDATION_FAILED'],
+      ['subscription { syncOperationProgress { nope } }', undefined, 'GRAPHQL_VALIDATION_FAILED'],
       ['{ viewer { ', undefined, 'GRAPHQL_PARSE_FAILED'],
       [`query { ${Array.from({ length: 21 }, () => 'viewer { id }').join(' ')} }`, undefined, 'TOO_MANY_ROOT_FIELDS'],
     ];

@@ -118,8 +118,8 @@ export function enforceRequestLimits(schema: GraphQLSchema, limits: RequestLimit
   }
 }
 
-/** Message graphql-js gives when the parser stops at `maxTokens`. */
-const TOKEN_LIMIT_MESSAGE = /^Syntax Error: Document contains more than \d+ tokens/;
+/** Message graphql-js gives when the parser stops at `maxTokens` (16.x spells it "more that"). */
+const TOKEN_LIMIT_MESSAGE = /^Syntax Error: Document contains more th(?:an|at) \d+ tokens/;
 
 /** graphql-js stops parsing at maxTokens with a syntax error; this turns it into the TOO_MANY_TOKENS limit error. */
 export function tokenLimitError(error: { message: string }, limits: RequestLimits): GraphQLError | undefined {
