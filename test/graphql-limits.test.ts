@@ -160,6 +160,13 @@ describe('request limits over HTTP (default configuration)', () => {
     }
   });
 
+  test('stateHistory(last:) above 500 or negative is BAD_USER_INPUT before anything runs', async () => {
+    for (const last of [501, -1]) {
+      const error = await refused(`query($f: ID!) { resources(fabricId: $f, first: 1) { edges { node { stateHistory(last: ${last}) { id } } } } }`, 'BAD_USER_INPUT', { f: fabricId });
+      assert.match(error.message, /"last" must be between 0 and 500/);
+    }
+  });
+
   test('a batched request (JSON array) is refused with BATCHING_DISABLED by default', async () => {
     const response = await fetch(`${server.url}/graphql`, {
       method: 'POST',

@@ -1,6 +1,7 @@
 import { GraphQLError, type DocumentNode, type GraphQLSchema } from 'graphql';
 import { getComplexity, type ComplexityEstimator } from 'graphql-query-complexity';
-import { pageSize } from '../graphql/pagination';
+import { badUserInput } from '../graphql/errors';
+import { MAX_PAGE_SIZE, pageSize } from '../graphql/pagination';
 
 /**
  * Every field costs 1 plus its selection; a field with a page-size argument costs 1 + size × its selection, the size
@@ -10,8 +11,12 @@ import { pageSize } from '../graphql/pagination';
  */
 const pageSizeEstimator: ComplexityEstimator = ({ field, args, childComplexity }) => {
   if (field.args.some((arg) => arg.name === 'first')) return 1 + pageSize(args.first as number | null | undefined) * childComplexity;
-  // stateHistory(last:) — its resolver enforces its own bound.
-  if (typeof args.last === 'number' && args.last > 0) return 1 + args.last * childComplexity;
+  if (field.args.some((arg) => arg.name === 'last')) {
+    // stateHistory(last:); the same bound as its resolver's
+    const last = args.last as unknown;
+    if (typeof last !== 'number' || !Number.isInteger(last) || last < 0 || last > MAX_PAGE_SIZE) throw badUserInput(`"last" must be between 0 and ${MAX_PAGE_SIZE}`, 'last');
+    return 1 + last * childComplexity;
+  }
   return 1 + childComplexity;
 };
 

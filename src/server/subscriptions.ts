@@ -45,25 +45,29 @@ function clientError(error: unknown): GraphQLError {
   return new GraphQLError(graphQLError.message, { nodes: graphQLError.nodes, source: graphQLError.source, positions: graphQLError.positions, extensions });
 }
 
-/**
- * What HTTP requests go through before execution, for a subscribe message: the rate limit, the token limit while
- * parsing, validation, the request limits and the input checks. Problems become an `error` message for that
- * operation id; the socket and its other operations stay up.
- */
-async function checkSubscribe(
-  deps: SubscriptionServerDependencies,
-  tokenId: string | undefined,
-  payload: SubscribePayload,
-): Promise<ExecutionArgs | readonly GraphQLError[]> {
-  if (deps.rateLimiter && tokenId) {
-    const decision = await deps.rateLimiter.consume(`token:${tokenId}`);
-    if (!decision.allowed) {
-      return [new GraphQLError(rateLimitMessage(decision.retryAfterSeconds), { extensions: { code: RATE_LIMITED, retryAfterSeconds: decision.retryAfterSeconds } })];
+const DOCUMENT_CACHE_SIZE = 500;
+
+type DocumentOrErrors = DocumentNode | readonly GraphQLError[];
+
+/** Parses (token limit) and validates; valid documents are kept by query text, as many clients subscribe with the same few queries (Apollo caches likewise). */
+function documentValidator(deps: Pick<SubscriptionServerDependencies, 'schema' | 'limits'>): (query: string) => DocumentOrErrors {
+  const documentCache = new Map<string, DocumentNode>();
+  return (query) => {
+    const cached = documentCache.get(query);
+    if (cached) return cached;
+    const result = parseAndValidate(deps, query);
+    if ('kind' in result) {
+      if (documentCache.size >= DOCUMENT_CACHE_SIZE) documentCache.delete(documentCache.keys().next().value!);
+      documentCache.set(query, result);
     }
-  }
+    return result;
+  };
+}
+
+function parseAndValidate(deps: Pick<SubscriptionServerDependencies, 'schema' | 'limits'>, query: string): DocumentOrErrors {
   let document: DocumentNode;
   try {
-    document = parse(payload.query, { maxTokens: deps.limits.maxTokens });
+    document = parse(query, { maxTokens: deps.limits.maxTokens });
   } catch (error) {
     const parseError = error instanceof GraphQLError ? error : new GraphQLError(String(error));
     const tooLong = tokenLimitError(parseError, deps.limits);
@@ -73,6 +77,29 @@ async function checkSubscribe(
   if (validationErrors.length > 0) {
     return validationErrors.map((error) => new GraphQLError(error.message, { nodes: error.nodes, extensions: { ...error.extensions, code: 'GRAPHQL_VALIDATION_FAILED' } }));
   }
+  return document;
+}
+
+/**
+ * What HTTP requests go through before execution, for a subscribe message: the rate limit, the token limit while
+ * parsing, validation, the request limits and the input checks. Problems become an `error` message for that
+ * operation id; the socket and its other operations stay up.
+ */
+async function checkSubscribe(
+  deps: SubscriptionServerDependencies,
+  validated: (query: string) => DocumentOrErrors,
+  tokenId: string | undefined,
+  payload: SubscribePayload,
+): Promise<ExecutionArgs | readonly GraphQLError[]> {
+  if (deps.rateLimiter && tokenId) {
+    const decision = await deps.rateLimiter.consume(`token:${tokenId}`);
+    if (!decision.allowed) {
+      return [new GraphQLError(rateLimitMessage(decision.retryAfterSeconds), { extensions: { code: RATE_LIMITED, retryAfterSeconds: decision.retryAfterSeconds } })];
+    }
+  }
+  const parsed = validated(payload.query);
+  if (!('kind' in parsed)) return parsed;
+  const document = parsed;
   try {
     enforceRequestLimits(deps.schema, deps.limits, { document, operationName: payload.operationName, variables: payload.variables });
   } catch (error) {
@@ -95,6 +122,7 @@ function credentialOf(payload: Record<string, unknown> | undefined): string | un
  * `connectionInitTimeoutMs` with 4408. Subscribe messages get the HTTP limits (checkSubscribe).
  */
 export function startSubscriptionServer(deps: SubscriptionServerDependencies) {
+  const validated = documentValidator(deps);
   const wsServer = new WebSocketServer({ server: deps.httpServer, path: '/graphql', maxPayload: 1024 * 1024 });
   const server = useServer<Record<string, unknown>, { user?: User; tokenId?: string }>(
     {
@@ -111,7 +139,7 @@ export function startSubscriptionServer(deps: SubscriptionServerDependencies) {
         ctx.extra.tokenId = result.token.id;
         return true;
       },
-      onSubscribe: (ctx, _id, payload) => checkSubscribe(deps, ctx.extra.tokenId, payload),
+      onSubscribe: (ctx, _id, payload) => checkSubscribe(deps, validated, ctx.extra.tokenId, payload),
       context: (ctx): GraphQLContext => {
         const em = deps.orm.em.fork();
         return { em, user: ctx.extra.user as User, loaders: createLoaders(em), secrets: deps.secrets, log: deps.log, sync: deps.sync, events: deps.events, repos: deps.repos };

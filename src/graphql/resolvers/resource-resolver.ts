@@ -17,12 +17,12 @@ import { CreateResourceInput, ResourceFilter, UpdateResourceInput } from '../inp
 import { withUserErrors } from '../mutation-payload';
 import { RESOURCE_ORDER } from '../orderings';
 import { PageArgsInput } from '../page-args';
-import { paginate } from '../pagination';
+import { MAX_PAGE_SIZE, paginate } from '../pagination';
 import { DeletePayload, HedgehogResourcePayload } from '../payloads';
 import { toIssueType, ValidationReport } from '../validation-types';
 import { findByGlobalId, requireByGlobalId } from './lookup';
 
-const MAX_HISTORY = 500;
+const MAX_HISTORY = MAX_PAGE_SIZE;
 
 @Resolver(() => HedgehogResource)
 export class ResourceResolver {
