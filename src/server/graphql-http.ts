@@ -30,7 +30,8 @@ export function createApollo(schema: GraphQLSchema, httpServer: Server, log: Log
     // The parser itself stops at the token limit, before building a huge document.
     parseOptions: { maxTokens: limits.maxTokens },
     allowBatchedHttpRequests: limits.maxBatch > 0,
-    // Explicit although it is Apollo's default: POSTs must be JSON and GETs need a preflight-forcing header.
+    // Explicit although it is Apollo's default: a GET needs a header that forces a CORS preflight (non-JSON POSTs
+    // never get here: requireJsonPost answers 415).
     csrfPrevention: true,
     includeStacktraceInErrorResponses: false,
     // main.ts owns SIGTERM/SIGINT: it drains HTTP, then closes the database.
