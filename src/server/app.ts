@@ -18,6 +18,7 @@ import { createApollo } from './graphql-http';
 import { opsRouter } from './health';
 import { startSubscriptionServer } from './subscriptions';
 import { webhooksRouter } from './webhooks';
+import { CREDENTIAL_HEADERS } from './logger';
 import { graphqlMetricsPlugin, httpMetricsMiddleware, type Metrics } from './metrics';
 
 export interface AppDependencies {
@@ -29,6 +30,13 @@ export interface AppDependencies {
   sync: SyncRuntime;
   events: EventBus;
   repos: GitRemotes;
+}
+
+function withoutCredentialHeaders(req: { headers?: Record<string, unknown> }) {
+  if (!req.headers) return req;
+  const headers = { ...req.headers };
+  for (const name of CREDENTIAL_HEADERS) if (name in headers) headers[name] = '[redacted]';
+  return { ...req, headers };
 }
 
 function unauthenticated(res: Response, message: string): void {
@@ -53,7 +61,14 @@ export async function createHttpServer(deps: AppDependencies) {
   app.disable('x-powered-by');
   app.use(httpMetricsMiddleware(deps.metrics));
   app.use(opsRouter(deps.orm, deps.metrics));
-  app.use(pinoHttp({ logger: deps.log, autoLogging: { ignore: (req) => req.url !== '/graphql' } }));
+  app.use(
+    pinoHttp({
+      logger: deps.log,
+      autoLogging: { ignore: (req) => req.url !== '/graphql' },
+      // Whatever logger the server was given (tests pass their own), Bearer tokens never reach a log line.
+      serializers: { req: withoutCredentialHeaders },
+    }),
+  );
   app.use(webhooksRouter(deps));
 
   const authenticateRequest = async (req: Request, res: Response, next: NextFunction) => {

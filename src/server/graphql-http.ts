@@ -6,6 +6,7 @@ import type { Server } from 'node:http';
 import type { Logger } from 'pino';
 import type { GraphQLContext } from '../graphql/context';
 import { inputLimitsPlugin } from './input-limits';
+import { secretRedactionPlugin } from './secret-redaction-plugin';
 
 // Codes whose messages are meant for clients; anything else is an internal failure and is masked.
 const CLIENT_CODES = new Set([
@@ -26,7 +27,7 @@ export function createApollo(schema: GraphQLSchema, httpServer: Server, log: Log
     includeStacktraceInErrorResponses: false,
     // main.ts owns SIGTERM/SIGINT: it drains HTTP, then closes the database.
     stopOnTerminationSignals: false,
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginLandingPageDisabled(), inputLimitsPlugin(), ...plugins],
+    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginLandingPageDisabled(), inputLimitsPlugin(), secretRedactionPlugin(), ...plugins],
     formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
       const code = formatted.extensions?.code;
       if (typeof code === 'string' && CLIENT_CODES.has(code)) return formatted;

@@ -72,7 +72,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     }
     await bootstrapAdmin(database.orm.em.fork(), { adminToken: config.adminToken, dataDir: config.dataDir, log });
 
-    const secrets = new SecretBox(secretKey.key);
+    const secrets = new SecretBox(secretKey.key, config.secretKeyPrevious);
     const cache = new RepositoryCache(path.join(config.dataDir, 'repos'), log);
     const repos = options.wrapRepos ? options.wrapRepos(cache) : cache;
     // Pull requests of GITHUB repositories (pull-request mode); GITHUB_API_URL for GitHub Enterprise.
