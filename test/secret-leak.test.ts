@@ -348,6 +348,11 @@ describe('secret leak test: canary credentials never leave the encrypted columns
       await ws.dispose();
     }
 
+    // The recorder sees child processes (the test's own git-http-backend CGIs), and the server started none that
+    // touched its data directory (nodegit works in-process: no git, ssh or credential-helper processes).
+    assert.ok(children.records.some((r) => r.api === 'spawn' && r.args.includes('git-http-backend')), 'the child-process recorder works');
+    assert.deepEqual(children.records.filter((r) => r.args.includes(server.config.dataDir)), []);
+
     // --- what the server left behind ---
     capture('remote history (git log -p --all)', (await run('git', ['log', '-p', '--all', '--format=fuller'], { cwd: remote.dir, maxBuffer: 256 * 1024 * 1024 })).stdout);
     capture('remote refs and config', (await run('git', ['for-each-ref'], { cwd: remote.dir })).stdout + (await readFile(path.join(remote.dir, 'config'), 'utf8')));
