@@ -11,10 +11,11 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { promisify } from 'node:util';
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
-import { print } from 'graphql';
+import { buildSchema, Kind, print, type DocumentNode } from 'graphql';
 import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
 import pino from 'pino';
+import * as operations from './generated/operations';
 import {
   LeakCancelDocument,
   LeakConflictEventsDocument,
@@ -107,6 +108,21 @@ async function filesUnder(dir: string): Promise<string[]> {
 }
 
 describe('secret leak test: canary credentials never leave the encrypted columns', () => {
+  test('the leak test covers every root field of the schema (a new query, mutation or subscription must be added to test/graphql/leak.graphql)', async () => {
+    const schema = buildSchema(await readFile(path.resolve(__dirname, '../../schema.graphql'), 'utf8'));
+    const rootFields = [schema.getQueryType(), schema.getMutationType(), schema.getSubscriptionType()].flatMap((type) => Object.keys(type?.getFields() ?? {}).map((field) => `${type!.name}.${field}`));
+    const covered = new Set<string>();
+    for (const [name, document] of Object.entries(operations)) {
+      if (!name.startsWith('Leak') || !name.endsWith('Document')) continue;
+      for (const definition of (document as DocumentNode).definitions) {
+        if (definition.kind !== Kind.OPERATION_DEFINITION) continue;
+        const rootType = { query: 'Query', mutation: 'Mutation', subscription: 'Subscription' }[definition.operation];
+        for (const selection of definition.selectionSet.selections) if (selection.kind === Kind.FIELD) covered.add(`${rootType}.${selection.name.value}`);
+      }
+    }
+    assert.deepEqual(rootFields.filter((field) => !covered.has(field)), []);
+  });
+
   let root: string;
   let remote: BareRepository;
   let gitServer: GitHttpServer;
