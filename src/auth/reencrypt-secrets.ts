@@ -2,6 +2,8 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { ENCRYPTED_COLUMNS } from './encrypted-columns';
 import { SecretBox, SecretBoxError } from './secret-box';
 
+const UPDATE_BATCH = 500;
+
 export interface ColumnReencryption {
   table: string;
   column: string;
@@ -59,8 +61,15 @@ export async function reencryptSecrets(em: EntityManager, secrets: SecretBox): P
       report.push(counts);
     }
     if (unreadable.length > 0) throw new ReencryptionError(unreadable);
-    for (const update of updates) {
-      await tx.execute(`update "${update.table}" set "${update.column}" = ? where "id" = ?`, [update.envelope, update.id]);
+    for (const { table, column } of ENCRYPTED_COLUMNS) {
+      const rows = updates.filter((update) => update.table === table && update.column === column);
+      for (let start = 0; start < rows.length; start += UPDATE_BATCH) {
+        const batch = rows.slice(start, start + UPDATE_BATCH);
+        await tx.execute(
+          `update "${table}" as t set "${column}" = v.envelope from (values ${batch.map(() => '(?::uuid, ?)').join(', ')}) as v(id, envelope) where t."id" = v.id`,
+          batch.flatMap((update) => [update.id, update.envelope]),
+        );
+      }
     }
     return report;
   });
