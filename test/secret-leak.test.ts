@@ -6,6 +6,8 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { createHmac, randomBytes, randomUUID } from 'node:crypto';
 import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -42,6 +44,7 @@ import {
   LeakUpdateResourceDocument,
   LeakValidateFabricDocument,
   LeakValidateManifestsDocument,
+  type PushMode,
   type SyncDirection,
 } from './generated/operations';
 import { TABLES, sql } from './support/db-state';
@@ -107,6 +110,33 @@ async function filesUnder(dir: string): Promise<string[]> {
   return entries.filter((entry) => entry.isFile()).map((entry) => path.join(entry.parentPath, entry.name));
 }
 
+/**
+ * Stands in for the GitHub pulls endpoint, adversarially: the first request is refused with a message that quotes
+ * the Authorization header back (as a misbehaving proxy or API might); later ones open a pull request.
+ */
+async function startEchoingGitHub(): Promise<{ base: string; requests: number; close(): Promise<void> }> {
+  const state = { base: '', requests: 0, close: async () => {} };
+  const server = http.createServer((req, res) => {
+    req.resume();
+    req.on('end', () => {
+      state.requests++;
+      res.setHeader('content-type', 'application/json');
+      if (state.requests === 1) {
+        res.writeHead(401).end(JSON.stringify({ message: `Bad credentials: ${req.headers.authorization}`, errors: [{ message: `token ${String(req.headers.authorization).slice(7)} rejected` }] }));
+        return;
+      }
+      res.writeHead(201).end(JSON.stringify({ number: state.requests, html_url: `https://github.example.net/acme/fabric/pull/${state.requests}` }));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  state.base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  state.close = async () => {
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  };
+  return state;
+}
+
 describe('secret leak test: canary credentials never leave the encrypted columns', () => {
   test('the leak test covers every root field of the schema (a new query, mutation or subscription must be added to test/graphql/leak.graphql)', async () => {
     const schema = buildSchema(await readFile(path.resolve(__dirname, '../../schema.graphql'), 'utf8'));
@@ -128,6 +158,7 @@ describe('secret leak test: canary credentials never leave the encrypted columns
   let gitServer: GitHttpServer;
   let server: TestServer;
   let remoteUrl: string;
+  let github: Awaited<ReturnType<typeof startEchoingGitHub>>;
   const logLines: string[] = [];
   const captured = new Map<string, string[]>();
   const capture = (source: string, text: string) => {
@@ -148,14 +179,15 @@ describe('secret leak test: canary credentials never leave the encrypted columns
     process.stdout.write = recordStream('stdout');
     process.stderr.write = recordStream('stderr');
     root = await mkdtemp(path.join(tmpdir(), 'hnp-leak-'));
-    remote = await BareRepository.create(root, 'fabric.git');
+    remote = await BareRepository.create(root, 'acme/fabric.git');
     await remote.commit({ 'README.md': 'leak test\n' });
     gitServer = await startGitHttpServer({ projectRoot: root, users: { 'x-access-token': CANARY_TOKEN, alice: CANARY_PASSWORD } });
-    remoteUrl = gitServer.repoUrl('fabric.git');
+    remoteUrl = gitServer.repoUrl('acme/fabric.git');
+    github = await startEchoingGitHub();
     // A plain pino logger, without the redaction paths of createLogger: the server must not hand secrets to its
     // logger at all (redaction is the second line of defence, not the first).
     const log = pino({ level: 'trace' }, { write: (line: string) => void logLines.push(line) });
-    server = await startTestServer({ logLevel: 'trace' }, { log });
+    server = await startTestServer({ logLevel: 'trace', githubApiUrl: github.base }, { log });
   });
   after(async () => {
     children.restore();
@@ -163,6 +195,7 @@ describe('secret leak test: canary credentials never leave the encrypted columns
     process.stderr.write = originalWrites.stderr;
     await server?.stop();
     await gitServer?.close();
+    await github?.close();
     await rm(root, { recursive: true, force: true });
   });
 
@@ -199,8 +232,8 @@ describe('secret leak test: canary credentials never leave the encrypted columns
     return (await ok(LeakOperationByIdDocument, { id })).syncOperation;
   }
 
-  async function sync(fabricId: string, direction: SyncDirection, dryRun = false) {
-    const queued = await ok(LeakSyncDocument, { fabricId, direction, dryRun });
+  async function sync(fabricId: string, direction: SyncDirection, dryRun = false, mode?: PushMode) {
+    const queued = await ok(LeakSyncDocument, { fabricId, direction, dryRun, mode });
     assert.deepEqual(queued.syncFabric.userErrors, []);
     return waitFor(queued.syncFabric.syncOperation!.id);
   }
@@ -257,7 +290,7 @@ describe('secret leak test: canary credentials never leave the encrypted columns
       }
 
       const created = await ok(LeakCreateRepositoryDocument, {
-        input: { name: 'canary', url: remoteUrl, authenticationType: 'TOKEN' as const, credentials: { token: CANARY_TOKEN }, webhookSecret: CANARY_WEBHOOK, commitAuthorName: 'Leak Bot', commitAuthorEmail: 'leak@example.net' },
+        input: { name: 'canary', url: remoteUrl, provider: 'GITHUB', authenticationType: 'TOKEN' as const, credentials: { token: CANARY_TOKEN }, webhookSecret: CANARY_WEBHOOK, commitAuthorName: 'Leak Bot', commitAuthorEmail: 'leak@example.net' },
       });
       assert.deepEqual(created.createGitRepository.userErrors, []);
       const repositoryId = created.createGitRepository.gitRepository!.id;
@@ -319,6 +352,17 @@ describe('secret leak test: canary credentials never leave the encrypted columns
       assert.deepEqual((await ok(LeakCancelDocument, { id: validated.id })).cancelSyncOperation.userErrors.map((e) => e.code), ['INVALID_STATE']);
       await ok(LeakValidateManifestsDocument, { fabricId, yaml: BASE });
       await ok(LeakResourceByIdDocument, { id: vpc.id });
+
+      // Pull-request mode: the API first answers with a message quoting the token, then opens the pull request.
+      const vpcNow = (await ok(LeakResourceByIdDocument, { id: vpc.id })).resource!;
+      await ok(LeakUpdateResourceDocument, { id: vpc.id, input: { spec: { ...(vpcNow.spec as object), subnets: { default: { subnet: '10.0.1.0/24', vlan: 1500 } } } } });
+      const refusedPullRequest = await sync(fabricId, 'GUI_TO_GIT', false, 'PULL_REQUEST');
+      assert.equal(refusedPullRequest.status, 'FAILED');
+      assert.match(refusedPullRequest.errorMessage, /Bad credentials/);
+      const pullRequest = await sync(fabricId, 'GUI_TO_GIT', false, 'PULL_REQUEST');
+      assert.equal(pullRequest.status, 'COMPLETED', pullRequest.errorMessage);
+      assert.match(pullRequest.pullRequestUrl ?? '', /\/pull\/\d+$/);
+      assert.ok(github.requests >= 2);
 
       // A sync that fails on authentication (the repository's token rotated to a wrong one), then back.
       await ok(LeakUpdateRepositoryDocument, { id: repositoryId, input: { credentials: { token: CANARY_WRONG } } });
