@@ -5,6 +5,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import pino from 'pino';
 import { ENCRYPTED_COLUMNS } from '../src/auth/encrypted-columns';
 import { SecretBox, SecretBoxError } from '../src/auth/secret-box';
 import { loadConfig } from '../src/config';
@@ -164,8 +165,13 @@ describe('key rotation against a database', { skip: serverUrl() ? false : 'the c
   });
 
   test('a server given HNP_SECRET_KEY_PREVIOUS authenticates with credentials stored under the old key and stores new ones under the current key', async () => {
-    const server = await startTestServer({ secretKey: KEY_B, secretKeyPrevious: [KEY_A] });
+    const logLines: string[] = [];
+    const log = pino({ level: 'info' }, { write: (line: string) => void logLines.push(line) });
+    const server = await startTestServer({ secretKey: KEY_B, secretKeyPrevious: [KEY_A] }, { log });
     try {
+      const loaded = logLines.map((line) => JSON.parse(line) as { msg: string; keyId?: string; previousKeyIds?: string[] }).find((entry) => entry.msg === 'secret keys loaded');
+      assert.deepEqual({ keyId: loaded?.keyId, previous: loaded?.previousKeyIds }, { keyId: new SecretBox(KEY_B).keyId, previous: [new SecretBox(KEY_A).keyId] });
+      assert.ok(!logLines.join('').includes(KEY_A) && !logLines.join('').includes(KEY_B), 'key ids are logged, never keys');
       const id = await createRepository(server, 'rotated', { authenticationType: 'TOKEN' as const, credentials: { token: 'wrong-token' } });
       const [stored] = await storedSecrets(server);
       assert.equal(new SecretBox(KEY_B).envelopeKeyId(stored.encrypted_credentials!), new SecretBox(KEY_B).keyId);
