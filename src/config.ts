@@ -10,6 +10,8 @@ export interface Config {
   adminToken?: string;
   /** Key material for AES-256-GCM secrets; undefined → generated into `dataDir/secret-key`. */
   secretKey?: string;
+  /** Former keys (HNP_SECRET_KEY_PREVIOUS, comma-separated): they still decrypt, never encrypt. */
+  secretKeyPrevious: string[];
   logLevel: string;
   maxRequestBodyBytes: number;
   shutdownTimeoutMs: number;
@@ -81,6 +83,10 @@ function optional(env: NodeJS.ProcessEnv, name: string): string | undefined {
   return raw === undefined || raw.trim() === '' ? undefined : raw.trim();
 }
 
+function list(env: NodeJS.ProcessEnv, name: string): string[] {
+  return (optional(env, name) ?? '').split(',').map((item) => item.trim()).filter((item) => item.length > 0);
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   return {
     port: integer(env, 'PORT', 4000, 0, 65535),
@@ -90,6 +96,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     databasePoolSize: integer(env, 'DATABASE_POOL_SIZE', 10, 1, 200),
     adminToken: optional(env, 'HNP_ADMIN_TOKEN'),
     secretKey: optional(env, 'HNP_SECRET_KEY'),
+    secretKeyPrevious: list(env, 'HNP_SECRET_KEY_PREVIOUS'),
     logLevel: optional(env, 'LOG_LEVEL') ?? 'info',
     maxRequestBodyBytes: integer(env, 'MAX_REQUEST_BODY_BYTES', 5 * 1024 * 1024, 1024, 256 * 1024 * 1024),
     shutdownTimeoutMs: integer(env, 'SHUTDOWN_TIMEOUT_MS', 10_000, 0, 600_000),

@@ -13,6 +13,7 @@ import {
 import { assertNoWrites, assertUserError, countRows, dbSnapshot, missingId, sql, uuidOf } from './support/db-state';
 import type { GraphQLResponse } from './support/graphql-client';
 import { startTestServer, type TestServer } from './support/test-server';
+import { connectWs } from './support/ws-client';
 
 const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
 
@@ -26,6 +27,17 @@ describe('users and API tokens', () => {
     server = await startTestServer();
   });
   after(() => server?.stop());
+
+  /** Opens a graphql-ws connection with `token`: 'connected' once connection_ack arrives, else the close code. */
+  async function wsOutcome(token: string): Promise<'connected' | number> {
+    const ws = connectWs(server.url, token);
+    const acknowledged = new Promise<'connected'>((resolve) => ws.client.on('connected', () => resolve('connected')));
+    try {
+      return await Promise.race([acknowledged, ws.closed]);
+    } finally {
+      await ws.dispose();
+    }
+  }
 
   async function send<T, V>(document: TypedDocumentNode<T, V>, variables: V, token?: string | null): Promise<GraphQLResponse<T>> {
     const response = await server.request(document, variables, token);
@@ -169,7 +181,7 @@ describe('users and API tokens', () => {
     assert.equal(response.errors?.[0]?.extensions?.code, 'BAD_USER_INPUT');
   });
 
-  test('an expired token → HTTP 401 UNAUTHENTICATED', async () => {
+  test('an expired token → HTTP 401 UNAUTHENTICATED, WebSocket close 4403', async () => {
     const { user } = await createUser({ username: 'expiring', role: 'OPERATOR' });
     const { createApiToken } = await call(MutCreateApiTokenDocument, {
       input: { userId: user.id, name: 'short-lived', expiresAt: new Date(Date.now() + 600_000).toISOString() },
@@ -177,6 +189,7 @@ describe('users and API tokens', () => {
     const token = createApiToken.token!;
     issued.push(token);
     assert.deepEqual(await whoAmI(token), { username: 'expiring', role: 'OPERATOR' });
+    assert.equal(await wsOutcome(token), 'connected');
     // Let it expire (moving its expiry into the past stands in for waiting).
     await sql(server, `update api_token set expires_at = now() - interval '1 second' where id = ?`, [uuidOf(createApiToken.apiToken!.id, 'ApiToken')]);
     const response = await send(MutViewerDocument, {}, token);
@@ -184,14 +197,16 @@ describe('users and API tokens', () => {
     assert.equal(response.errors?.[0]?.extensions?.code, 'UNAUTHENTICATED');
     assert.match(response.errors?.[0]?.message ?? '', /expired/i);
     assert.ok(!response.data);
+    assert.equal(await wsOutcome(token), 4403);
   });
 
-  test('revokeApiToken: the token stops working at once, the user\'s other tokens keep working', async () => {
+  test('revokeApiToken: the token stops working at once (HTTP 401, WebSocket 4403), the user\'s other tokens keep working', async () => {
     const { user, token: kept } = await createUser({ username: 'revoker', role: 'OPERATOR' });
     const { createApiToken } = await call(MutCreateApiTokenDocument, { input: { userId: user.id, name: 'to-revoke' } });
     const doomed = createApiToken.token!;
     issued.push(doomed);
     assert.deepEqual(await whoAmI(doomed), { username: 'revoker', role: 'OPERATOR' });
+    assert.equal(await wsOutcome(doomed), 'connected');
 
     const { revokeApiToken } = await call(MutRevokeApiTokenDocument, { id: createApiToken.apiToken!.id });
     assert.deepEqual(revokeApiToken.userErrors, []);
@@ -202,7 +217,9 @@ describe('users and API tokens', () => {
     assert.equal(refused.status, 401);
     assert.equal(refused.errors?.[0]?.extensions?.code, 'UNAUTHENTICATED');
     assert.match(refused.errors?.[0]?.message ?? '', /revoked/i);
+    assert.equal(await wsOutcome(doomed), 4403);
     assert.deepEqual(await whoAmI(kept), { username: 'revoker', role: 'OPERATOR' });
+    assert.equal(await wsOutcome(kept), 'connected');
     const [row] = await sql<{ revoked_at: Date | null }>(server, 'select revoked_at from api_token where id = ?', [uuidOf(createApiToken.apiToken!.id, 'ApiToken')]);
     assert.ok(row.revoked_at);
 

@@ -9,12 +9,28 @@ export class SecretBoxError extends Error {}
 
 export class SecretBox {
   private readonly key: Buffer;
+  /** Id of the current key: every encryption uses it. */
   readonly keyId: string;
+  /** Every key that decrypts (current and previous), by id. */
+  private readonly decryptionKeys = new Map<string, Buffer>();
 
-  /** `keyMaterial`: any string; 64 hex chars or 44 base64 chars are used as raw 32-byte keys, anything else is hashed. */
-  constructor(keyMaterial: string) {
+  /**
+   * `keyMaterial`: any string; 64 hex chars or 44 base64 chars are used as raw 32-byte keys, anything else is hashed.
+   * `previousKeys` (HNP_SECRET_KEY_PREVIOUS) only decrypt, so that secrets written before a rotation stay readable.
+   */
+  constructor(keyMaterial: string, previousKeys: readonly string[] = []) {
     this.key = deriveKey(keyMaterial);
-    this.keyId = createHash('sha256').update(this.key).digest('hex').slice(0, 8);
+    this.keyId = keyIdOf(this.key);
+    for (const material of previousKeys) {
+      const key = deriveKey(material);
+      this.decryptionKeys.set(keyIdOf(key), key);
+    }
+    this.decryptionKeys.set(this.keyId, this.key);
+  }
+
+  /** Ids of the keys that decrypt, the current one first. */
+  get knownKeyIds(): string[] {
+    return [this.keyId, ...[...this.decryptionKeys.keys()].filter((id) => id !== this.keyId)];
   }
 
   encrypt(plaintext: string): string {
@@ -25,11 +41,24 @@ export class SecretBox {
     return [VERSION, this.keyId, iv.toString('base64url'), tag.toString('base64url'), ciphertext.toString('base64url')].join('.');
   }
 
-  decrypt(envelope: string): string {
-    const [version, keyId, iv, tag, ciphertext] = envelope.split('.');
+  /** Id of the key an envelope was encrypted with (throws on anything that is not an envelope). */
+  envelopeKeyId(envelope: string): string {
+    const [version, keyId, , , ciphertext] = envelope.split('.');
     if (version !== VERSION || ciphertext === undefined) throw new SecretBoxError('unrecognised secret envelope');
-    if (keyId !== this.keyId) throw new SecretBoxError(`secret was encrypted with key ${keyId}, but HNP_SECRET_KEY is key ${this.keyId}`);
-    const decipher = createDecipheriv('aes-256-gcm', this.key, Buffer.from(iv, 'base64url'));
+    return keyId;
+  }
+
+  decrypt(envelope: string): string {
+    const keyId = this.envelopeKeyId(envelope);
+    const [, , iv, tag, ciphertext] = envelope.split('.');
+    const key = this.decryptionKeys.get(keyId);
+    if (!key) {
+      throw new SecretBoxError(
+        `secret was encrypted with key ${keyId}, but HNP_SECRET_KEY is key ${this.keyId}` +
+          (this.decryptionKeys.size > 1 ? ` and HNP_SECRET_KEY_PREVIOUS holds key(s) ${this.knownKeyIds.slice(1).join(', ')}` : ''),
+      );
+    }
+    const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(iv, 'base64url'));
     decipher.setAuthTag(Buffer.from(tag, 'base64url'));
     try {
       return Buffer.concat([decipher.update(Buffer.from(ciphertext, 'base64url')), decipher.final()]).toString('utf8');
@@ -37,6 +66,10 @@ export class SecretBox {
       throw new SecretBoxError('secret failed authentication (corrupted or tampered)');
     }
   }
+}
+
+function keyIdOf(key: Buffer): string {
+  return createHash('sha256').update(key).digest('hex').slice(0, 8);
 }
 
 function deriveKey(material: string): Buffer {

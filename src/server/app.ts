@@ -21,6 +21,7 @@ import { batchLimit, operationCount, requireJsonPost } from './http-request-guar
 import { clientAddressKey, createRateLimiter, rateLimitMiddleware, sendRateLimited } from './rate-limit';
 import { startSubscriptionServer } from './subscriptions';
 import { webhooksRouter } from './webhooks';
+import { CREDENTIAL_HEADERS } from './logger';
 import { graphqlMetricsPlugin, httpMetricsMiddleware, type Metrics } from './metrics';
 
 export interface AppDependencies {
@@ -32,6 +33,13 @@ export interface AppDependencies {
   sync: SyncRuntime;
   events: EventBus;
   repos: GitRemotes;
+}
+
+function withoutCredentialHeaders(req: { headers?: Record<string, unknown> }) {
+  if (!req.headers) return req;
+  const headers = { ...req.headers };
+  for (const name of CREDENTIAL_HEADERS) if (name in headers) headers[name] = '[redacted]';
+  return { ...req, headers };
 }
 
 function unauthenticated(res: Response, message: string): void {
@@ -57,7 +65,14 @@ export async function createHttpServer(deps: AppDependencies) {
   app.disable('x-powered-by');
   app.use(httpMetricsMiddleware(deps.metrics));
   app.use(opsRouter(deps.orm, deps.metrics));
-  app.use(pinoHttp({ logger: deps.log, autoLogging: { ignore: (req) => req.url !== '/graphql' } }));
+  app.use(
+    pinoHttp({
+      logger: deps.log,
+      autoLogging: { ignore: (req) => req.url !== '/graphql' },
+      // Whatever logger the server was given (tests pass their own), Bearer tokens never reach a log line.
+      serializers: { req: withoutCredentialHeaders },
+    }),
+  );
   app.use('/webhooks', rateLimitMiddleware(rateLimiter, (req) => clientAddressKey('webhook', req)));
   app.use(webhooksRouter(deps));
   // Off unless CORS_ORIGINS lists origins: then only those get CORS headers (and preflights an answer).

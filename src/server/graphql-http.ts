@@ -8,6 +8,7 @@ import type { RequestLimits } from '../config';
 import type { GraphQLContext } from '../graphql/context';
 import { inputLimitsPlugin } from './input-limits';
 import { LimitCode, requestLimitsPlugin, tokenLimitError } from './request-limits';
+import { secretRedactionPlugin } from './secret-redaction-plugin';
 
 // Codes whose messages are meant for clients; anything else is an internal failure and is masked.
 const CLIENT_CODES = new Set([
@@ -36,7 +37,7 @@ export function createApollo(schema: GraphQLSchema, httpServer: Server, log: Log
     includeStacktraceInErrorResponses: false,
     // main.ts owns SIGTERM/SIGINT: it drains HTTP, then closes the database.
     stopOnTerminationSignals: false,
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginLandingPageDisabled(), inputLimitsPlugin(), requestLimitsPlugin(limits), ...plugins],
+    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginLandingPageDisabled(), inputLimitsPlugin(), requestLimitsPlugin(limits), secretRedactionPlugin(), ...plugins],
     formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
       if (formatted.extensions?.code === 'GRAPHQL_PARSE_FAILED') {
         const tokens = tokenLimitError(formatted, limits);

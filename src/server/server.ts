@@ -72,7 +72,9 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     }
     await bootstrapAdmin(database.orm.em.fork(), { adminToken: config.adminToken, dataDir: config.dataDir, log });
 
-    const secrets = new SecretBox(secretKey.key);
+    const secrets = new SecretBox(secretKey.key, config.secretKeyPrevious);
+    // Key ids (not keys) let operators check that every instance of a rotation runs with the intended keys.
+    log.info({ keyId: secrets.keyId, previousKeyIds: secrets.knownKeyIds.slice(1) }, 'secret keys loaded');
     const cache = new RepositoryCache(path.join(config.dataDir, 'repos'), log);
     const repos = options.wrapRepos ? options.wrapRepos(cache) : cache;
     // Pull requests of GITHUB repositories (pull-request mode); GITHUB_API_URL for GitHub Enterprise.

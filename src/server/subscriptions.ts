@@ -16,6 +16,7 @@ import type { SyncRuntime } from '../sync/sync-runtime';
 import { documentLiteralProblem, inputValueProblem } from './input-limits';
 import { RATE_LIMITED, rateLimitMessage, type RateLimiter } from './rate-limit';
 import { enforceRequestLimits, tokenLimitError } from './request-limits';
+import { redactSecretVariablesInErrors } from '../graphql/secret-variable-redaction';
 import { createSharedSubscribe } from './shared-subscription-execution';
 
 export interface SubscriptionServerDependencies {
@@ -144,8 +145,14 @@ export function startSubscriptionServer(deps: SubscriptionServerDependencies) {
         const em = deps.orm.em.fork();
         return { em, user: ctx.extra.user as User, loaders: createLoaders(em), secrets: deps.secrets, log: deps.log, sync: deps.sync, events: deps.events, repos: deps.repos };
       },
-      onError: (_ctx, _id, _payload, errors) => {
-        deps.log.debug({ errors: errors.map((e) => e.message) }, 'subscription error');
+      onNext: (_ctx, _id, payload, _args, result) => {
+        if (!result.errors) return undefined;
+        return { ...result, errors: redactSecretVariablesInErrors(result.errors.map((error) => error.toJSON()), payload.variables) };
+      },
+      onError: (_ctx, _id, payload, errors) => {
+        const formatted = redactSecretVariablesInErrors(errors.map((error) => error.toJSON()), payload.variables);
+        deps.log.debug({ errors: formatted.map((e) => e.message) }, 'subscription error');
+        return formatted;
       },
     },
     wsServer,

@@ -35,6 +35,8 @@ export interface TestServerOptions {
   registry?: ExecutorRegistry;
   /** Wraps the server's repository cache. */
   wrapRepos?: StartOptions['wrapRepos'];
+  /** The server's logger (default: a silent one, or TEST_LOG_LEVEL). */
+  log?: StartOptions['log'];
 }
 
 export async function startTestServer(overrides: Partial<Config> = {}, options: TestServerOptions = {}): Promise<TestServer> {
@@ -62,7 +64,7 @@ export async function startTestServer(overrides: Partial<Config> = {}, options: 
   let statements = 0;
   let server: RunningServer;
   try {
-    server = await startServer(config, { log: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }), onQuery: () => statements++, registry: options.registry, wrapRepos: options.wrapRepos });
+    server = await startServer(config, { log: options.log ?? pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }), onQuery: () => statements++, registry: options.registry, wrapRepos: options.wrapRepos });
   } catch (error) {
     await database.drop();
     if (!options.dataDir) await rm(dataDir, { recursive: true, force: true });
