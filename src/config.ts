@@ -28,6 +28,8 @@ export interface Config {
   corsOrigins?: string[];
   /** graphql-ws: a socket without connection_init after this long is closed with 4408. */
   wsConnectionInitTimeoutMs: number;
+  /** Express `trust proxy`: which X-Forwarded-For hops to believe for the client address (rate limits, logs). */
+  trustProxy: boolean | number | string[];
 }
 
 /** Per-operation limits, identical for HTTP and WebSocket (see README "Limits"). */
@@ -59,6 +61,20 @@ function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: nu
     throw new ConfigError(`${name} must be an integer between ${min} and ${max}, got "${raw}"`);
   }
   return value;
+}
+
+function trustProxy(env: NodeJS.ProcessEnv): boolean | number | string[] {
+  const raw = optional(env, 'TRUST_PROXY');
+  if (raw === undefined || raw === 'false') return false;
+  if (raw === 'true') return true;
+  if (/^\d+$/.test(raw)) return integer(env, 'TRUST_PROXY', 0, 0, 100);
+  const list = raw.split(',').map((entry) => entry.trim()).filter(Boolean);
+  for (const entry of list) {
+    if (!/^(loopback|linklocal|uniquelocal|[0-9a-fA-F:.]+(\/\d{1,3})?)$/.test(entry)) {
+      throw new ConfigError(`TRUST_PROXY must be true, false, a hop count, or a comma list of addresses/CIDRs, got "${entry}"`);
+    }
+  }
+  return list;
 }
 
 function origins(env: NodeJS.ProcessEnv, name: string): string[] | undefined {
@@ -120,5 +136,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     corsOrigins: origins(env, 'CORS_ORIGINS'),
     wsConnectionInitTimeoutMs: integer(env, 'WS_CONNECTION_INIT_TIMEOUT_MS', 3_000, 100, 600_000),
+    trustProxy: trustProxy(env),
   };
 }

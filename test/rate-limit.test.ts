@@ -113,6 +113,39 @@ describe('per-token rate limit', () => {
   });
 });
 
+describe('rate limit behind a proxy (TRUST_PROXY)', () => {
+  async function webhookStatuses(server: TestServer, forwardedFor: string): Promise<number[]> {
+    const statuses: number[] = [];
+    for (let i = 0; i < SERIES; i++) {
+      const response = await fetch(`${server.url}/webhooks/github`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-github-event': 'ping', 'x-forwarded-for': forwardedFor },
+        body: '{}',
+      });
+      statuses.push(response.status);
+      await response.arrayBuffer();
+    }
+    return statuses;
+  }
+
+  test('with TRUST_PROXY each forwarded client has its own allowance; without it they share the proxy\'s', async () => {
+    const trusting = await startTestServer({ rateLimit: RATE, trustProxy: 'loopback'.split(',') });
+    try {
+      assert.ok((await webhookStatuses(trusting, '203.0.113.1')).includes(429));
+      assert.ok(!(await webhookStatuses(trusting, '203.0.113.2')).slice(0, 4).includes(429), 'a second client behind the proxy is not limited by the first');
+    } finally {
+      await trusting.stop();
+    }
+    const direct = await startTestServer({ rateLimit: RATE });
+    try {
+      assert.ok((await webhookStatuses(direct, '203.0.113.1')).includes(429));
+      assert.ok((await webhookStatuses(direct, '203.0.113.2')).slice(0, 4).includes(429), 'X-Forwarded-For is ignored unless the proxy is trusted');
+    } finally {
+      await direct.stop();
+    }
+  });
+});
+
 describe('rate limit settings', () => {
   test('RATE_LIMIT_PER_SECOND and RATE_LIMIT_BURST are read and validated; 0 turns the limit off', async () => {
     assert.deepEqual(loadConfig({}).rateLimit, { perSecond: 50, burst: 100 });
@@ -120,6 +153,10 @@ describe('rate limit settings', () => {
     assert.throws(() => loadConfig({ RATE_LIMIT_PER_SECOND: '-1' }), /RATE_LIMIT_PER_SECOND/);
     assert.throws(() => loadConfig({ RATE_LIMIT_BURST: 'x' }), /RATE_LIMIT_BURST/);
     assert.equal(createRateLimiter({ perSecond: 0, burst: 100 }), undefined);
+    assert.equal(loadConfig({}).trustProxy, false);
+    assert.equal(loadConfig({ TRUST_PROXY: '1' }).trustProxy, 1);
+    assert.deepEqual(loadConfig({ TRUST_PROXY: 'loopback, 10.0.0.0/8' }).trustProxy, ['loopback', '10.0.0.0/8']);
+    assert.throws(() => loadConfig({ TRUST_PROXY: 'proxy.example.com' }), /TRUST_PROXY/);
     const limiter = createRateLimiter({ perSecond: 2, burst: 0 })!;
     assert.deepEqual(await limiter.consume('k'), { allowed: true });
     assert.deepEqual(await limiter.consume('k'), { allowed: true });

@@ -63,6 +63,7 @@ export async function createHttpServer(deps: AppDependencies) {
   await apollo.start();
 
   app.disable('x-powered-by');
+  app.set('trust proxy', deps.config.trustProxy);
   app.use(httpMetricsMiddleware(deps.metrics));
   app.use(opsRouter(deps.orm, deps.metrics));
   app.use(
