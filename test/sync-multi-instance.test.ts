@@ -179,7 +179,14 @@ describe('two server processes sharing one PostgreSQL', { skip }, () => {
     const sockets: WsClient[] = Array.from({ length: 50 }, () => connectWs(b.url, cluster.token));
     try {
       const feeds = sockets.flatMap((socket) => Array.from({ length: 10 }, () => socket.subscribe(SyncProgressDocument, { fabricId: fabricB })));
-      await new Promise((resolve) => setTimeout(resolve, 1000));
+      // graphql-transport-ws does not acknowledge a subscribe: warm-up operations run until every feed has seen
+      // an event, so the measured operation does not race the 500 subscriptions being registered (slow under load).
+      for (let attempt = 0; feeds.some((feed) => feed.events.length === 0); attempt++) {
+        assert.ok(attempt < 30, `${feeds.filter((feed) => feed.events.length === 0).length} feeds never received an event`);
+        const warmUp = await queryOk(a.url, cluster.token, SyncValidateFabricDocument, { fabricId: fabricB });
+        await feeds[0].waitFor((e) => e.syncOperationProgress.operationId === warmUp.validateFabric.syncOperation!.id && e.syncOperationProgress.status === 'COMPLETED', 60_000).catch(() => undefined);
+        await new Promise((resolve) => setTimeout(resolve, 500));
+      }
       const queued = await queryOk(a.url, cluster.token, SyncValidateFabricDocument, { fabricId: fabricB });
       const id = queued.validateFabric.syncOperation!.id;
       const finals = await Promise.all(
