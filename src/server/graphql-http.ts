@@ -4,6 +4,7 @@ import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/dis
 import type { GraphQLFormattedError, GraphQLSchema } from 'graphql';
 import type { Server } from 'node:http';
 import type { Logger } from 'pino';
+import { DATABASE_UNAVAILABLE, DATABASE_UNAVAILABLE_MESSAGE, isDatabaseUnavailable } from '../db/database-unavailable';
 import type { GraphQLContext } from '../graphql/context';
 import { inputLimitsPlugin } from './input-limits';
 
@@ -30,6 +31,10 @@ export function createApollo(schema: GraphQLSchema, httpServer: Server, log: Log
     formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
       const code = formatted.extensions?.code;
       if (typeof code === 'string' && CLIENT_CODES.has(code)) return formatted;
+      if (isDatabaseUnavailable(error)) {
+        log.warn({ err: error, path: formatted.path }, 'database unavailable while executing GraphQL');
+        return { message: DATABASE_UNAVAILABLE_MESSAGE, path: formatted.path, locations: formatted.locations, extensions: { code: DATABASE_UNAVAILABLE } };
+      }
       log.error({ err: error, path: formatted.path }, 'unexpected error while executing GraphQL');
       return { message: 'Internal server error', path: formatted.path, locations: formatted.locations, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
     },
