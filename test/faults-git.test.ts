@@ -18,7 +18,7 @@ import {
   type SyncDirection,
 } from './generated/operations';
 import { dbSnapshot, uuidOf, type DbSnapshot } from './support/db-state';
-import { BareRepository } from './support/git-fixtures';
+import { BareRepository, git } from './support/git-fixtures';
 import { startGitHttpServer, type GitHttpServer } from './support/git-http-server';
 import { waitForOperation, type FinishedOperation } from './support/operations';
 import { startTestServer, type TestServer } from './support/test-server';
@@ -47,6 +47,8 @@ class Scenario {
 
   static async create(server: TestServer, remote: BareRepository, url: string, name: string): Promise<Scenario> {
     const scenario = new Scenario(server, remote, url);
+    // git http-backend refuses anonymous pushes unless receive-pack is enabled.
+    await git(remote.dir, 'config', 'http.receivepack', 'true');
     await remote.commit({ 'f/raw/servers.yaml': ['s1', 's2', 's3'].map((n) => serverYaml(n, 'seed')).join('---\n') });
     const repo = await server.query(GitCreateRepositoryDocument, { input: { name, url, timeoutSeconds: 20 } });
     scenario.repositoryId = repo.createGitRepository.gitRepository!.id;
@@ -78,7 +80,7 @@ class Scenario {
 
 describe('Git faults: remote cut mid-pack, remote gone, cache deleted', () => {
   let server: TestServer;
-  let git: GitHttpServer;
+  let http: GitHttpServer;
   let workdir: string;
   let cutAfter: number | undefined;
   /** Set by a test: the cache of this repository is deleted right after the next fetch returns. */
@@ -86,7 +88,7 @@ describe('Git faults: remote cut mid-pack, remote gone, cache deleted', () => {
 
   before(async () => {
     workdir = await mkdtemp(path.join(tmpdir(), 'hnp-faults-git-'));
-    git = await startGitHttpServer({
+    http = await startGitHttpServer({
       projectRoot: workdir,
       cutResponseAfterBytes: ({ method, path: requestPath }) => (method === 'POST' && requestPath.endsWith('/git-upload-pack') ? cutAfter : undefined),
     });
@@ -110,13 +112,13 @@ describe('Git faults: remote cut mid-pack, remote gone, cache deleted', () => {
   });
   after(async () => {
     await server?.stop();
-    await git?.close();
+    await http?.close();
     if (workdir) await rm(workdir, { recursive: true, force: true });
   });
 
   test('a smart-HTTP remote that cuts the connection in the middle of the pack: failed, nothing applied, then the next pull succeeds', async () => {
     const remote = await BareRepository.create(workdir, 'cut.git');
-    const scenario = await Scenario.create(server, remote, git.repoUrl('cut.git'), 'cut');
+    const scenario = await Scenario.create(server, remote, http.repoUrl('cut.git'), 'cut');
     // A Git change plus 2 MB of incompressible data, so the pack is long enough to be cut in its middle.
     await remote.commit({ 'f/managed/servers/s1.yaml': serverYaml('s1', 'changed in git'), 'assets/blob.bin': randomBytes(2 * 1024 * 1024) });
     const before = await resourceTables(server);
@@ -124,8 +126,9 @@ describe('Git faults: remote cut mid-pack, remote gone, cache deleted', () => {
     cutAfter = 256 * 1024;
     const failed = await scenario.sync('GIT_TO_GUI');
     cutAfter = undefined;
-    assert.ok(git.requests.some((r) => r.cut), 'the fault hook cut an upload-pack response');
+    assert.ok(http.requests.some((r) => r.cut), 'the fault hook cut an upload-pack response');
     assert.equal(failed.status, 'FAILED');
+    console.log(`[faults-git] cut mid-pack: ${failed.errorMessage}`);
     assert.match(failed.errorMessage ?? '', /unreachable|failed|eof|fetch/i);
     assert.doesNotMatch(failed.errorMessage ?? '', /undefined|\[object/);
     assert.deepEqual(await resourceTables(server), before, 'the database is not half-applied');
@@ -137,7 +140,7 @@ describe('Git faults: remote cut mid-pack, remote gone, cache deleted', () => {
 
   test('a remote that disappears between operations: failed with a clear error, DB unchanged, works again once it is back', async () => {
     const remote = await BareRepository.create(workdir, 'gone.git');
-    const scenario = await Scenario.create(server, remote, git.repoUrl('gone.git'), 'gone');
+    const scenario = await Scenario.create(server, remote, http.repoUrl('gone.git'), 'gone');
     await scenario.editInApi('s2', 'edited through the API');
     const before = await resourceTables(server);
     const hidden = path.join(workdir, 'hidden.git');
@@ -146,6 +149,7 @@ describe('Git faults: remote cut mid-pack, remote gone, cache deleted', () => {
       for (const direction of ['GIT_TO_GUI', 'GUI_TO_GIT', 'BIDIRECTIONAL'] as const) {
         const failed = await scenario.sync(direction);
         assert.equal(failed.status, 'FAILED', direction);
+        console.log(`[faults-git] remote gone, ${direction}: ${failed.errorMessage}`);
         assert.match(failed.errorMessage ?? '', /not found|unreachable|404/i, `${direction}: ${failed.errorMessage}`);
       }
       assert.deepEqual(await resourceTables(server), before, 'nothing applied while the remote was gone');
@@ -159,7 +163,7 @@ describe('Git faults: remote cut mid-pack, remote gone, cache deleted', () => {
 
   test('the repository cache deleted between operations and in the middle of one: the next operation re-clones and succeeds', async () => {
     const remote = await BareRepository.create(workdir, 'cache.git');
-    const scenario = await Scenario.create(server, remote, git.repoUrl('cache.git'), 'cache');
+    const scenario = await Scenario.create(server, remote, http.repoUrl('cache.git'), 'cache');
     const cacheDir = path.join(server.config.dataDir, 'repos', `${uuidOf(scenario.repositoryId, 'GitRepository')}.git`);
     assert.ok(existsSync(cacheDir), `the cache is at ${cacheDir}`);
 
@@ -175,6 +179,7 @@ describe('Git faults: remote cut mid-pack, remote gone, cache deleted', () => {
     deleteCacheAfterFetch = path.basename(cacheDir, '.git');
     const midway = await scenario.sync('GUI_TO_GIT');
     assert.equal(deleteCacheAfterFetch, undefined, 'the cache was deleted mid-operation');
+    console.log(`[faults-git] cache deleted mid-push: ${midway.status} ${midway.errorMessage ?? ''}`);
     if (midway.status !== 'COMPLETED') {
       assert.equal(midway.status, 'FAILED');
       const retried = await scenario.sync('GUI_TO_GIT');
@@ -213,7 +218,8 @@ describe('disk full in DATA_DIR/repos', { skip: canMount ? false : 'needs root t
   });
   after(async () => {
     await server?.stop();
-    if (mounted) await run('umount', [reposDir]);
+    // libgit2 may still hold pack files of the stopped server open: detach lazily then.
+    if (mounted) await run('umount', [reposDir]).catch(() => run('umount', ['--lazy', reposDir]));
     if (workdir) await rm(workdir, { recursive: true, force: true });
   });
 
@@ -237,6 +243,7 @@ describe('disk full in DATA_DIR/repos', { skip: canMount ? false : 'needs root t
 
     const failed = await scenario.sync('BIDIRECTIONAL');
     assert.equal(failed.status, 'FAILED');
+    console.log(`[faults-git] disk full: ${failed.errorMessage}`);
     assert.match(failed.errorMessage ?? '', /space|write|failed/i);
     assert.deepEqual(await resourceTables(server), before, 'nothing applied while the disk was full');
     assert.equal(await remote.commitCount(), commits, 'nothing pushed');
