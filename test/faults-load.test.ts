@@ -20,7 +20,7 @@ import {
 } from './generated/operations';
 import { sql } from './support/db-state';
 import { queueSync, send, Tally, type TrackedResource } from './support/fault-clients';
-import { BareRepository } from './support/git-fixtures';
+import { BareRepository, git as gitCli } from './support/git-fixtures';
 import { startGitHttpServer, type GitHttpServer } from './support/git-http-server';
 import { waitForOperation } from './support/operations';
 import { serverUrl } from './support/test-database';
@@ -61,6 +61,8 @@ describe(`${CLIENTS} concurrent clients for ${LOAD_SECONDS} s`, { skip }, () => 
       const remote = await BareRepository.create(workdir, `${name}.git`);
       const servers = Array.from({ length: SERVERS_PER_FABRIC }, (_, i) => `apiVersion: wiring.githedgehog.com/v1beta1\nkind: Server\nmetadata:\n  name: ${name}-s${i}\nspec:\n  description: seed\n`);
       await remote.commit({ 'f/raw/servers.yaml': servers.join('---\n') });
+      // git http-backend refuses anonymous pushes unless receive-pack is enabled.
+      await gitCli(remote.dir, 'config', 'http.receivepack', 'true');
       const repo = await server.query(GitCreateRepositoryDocument, { input: { name, url: git.repoUrl(`${name}.git`) } });
       const fabric = await server.query(GitCreateFabricDocument, { input: { name, gitRepositoryId: repo.createGitRepository.gitRepository!.id, gitopsDirectory: 'f' } });
       const id = fabric.createFabric.fabric!.id;
@@ -184,6 +186,7 @@ describe(`${CLIENTS} concurrent clients for ${LOAD_SECONDS} s`, { skip }, () => 
       requests: tally.total(),
       requestsPerSecond: Math.round(tally.total() / seconds),
       outcomes: tally.toJSON(),
+      latencyMs: tally.latencies(),
       syncOperations: syncTally.toJSON(),
       acknowledgedEdits: acknowledged,
       resourcesVerifiedInDb: verifiedInDb,

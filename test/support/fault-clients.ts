@@ -14,6 +14,25 @@ export class Tally {
   readonly counts = new Map<string, number>();
   /** One message per code, to show what a code looked like. */
   readonly samples = new Map<string, string>();
+  /** Response times in ms by operation name. */
+  readonly durations = new Map<string, number[]>();
+
+  time(operation: string, ms: number): void {
+    let list = this.durations.get(operation);
+    if (!list) this.durations.set(operation, (list = []));
+    list.push(ms);
+  }
+
+  /** p50 / p95 / max response time (ms) per operation. */
+  latencies(): Record<string, { n: number; p50: number; p95: number; max: number }> {
+    const out: Record<string, { n: number; p50: number; p95: number; max: number }> = {};
+    for (const [operation, list] of this.durations) {
+      const sorted = [...list].sort((a, b) => a - b);
+      const at = (q: number) => Math.round(sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]);
+      out[operation] = { n: sorted.length, p50: at(0.5), p95: at(0.95), max: Math.round(sorted[sorted.length - 1]) };
+    }
+    return out;
+  }
 
   add(code: string, message = ''): void {
     this.counts.set(code, (this.counts.get(code) ?? 0) + 1);
@@ -47,6 +66,8 @@ export interface Outcome<T> {
 /** POSTs one operation with a deadline; never throws. */
 export async function send<T, V>(url: string, token: string, document: TypedDocumentNode<T, V>, variables: V, tally: Tally): Promise<Outcome<T>> {
   let outcome: Outcome<T>;
+  const started = performance.now();
+  const operation = (document.definitions[0] as { name?: { value: string } }).name?.value ?? 'anonymous';
   try {
     const response = await fetch(`${url}/graphql`, {
       method: 'POST',
@@ -76,6 +97,7 @@ export async function send<T, V>(url: string, token: string, document: TypedDocu
     outcome = { code: name === 'TimeoutError' ? 'HANG' : 'TRANSPORT', message: String((error as Error).message) };
   }
   tally.add(outcome.code, outcome.message);
+  tally.time(operation, performance.now() - started);
   return outcome;
 }
 
