@@ -79,7 +79,8 @@ describe(`${CLIENTS} concurrent clients for ${LOAD_SECONDS} s`, { skip }, () => 
   });
 
   test('no unexpected errors; every acknowledged edit is in the database and, after a final push, in Git', async (t) => {
-    const tally = new Tally();
+    // A generous deadline: the figures are taken on shared 2-core machines; a request beyond it counts as HANG.
+    const tally = new Tally(120_000);
     const syncTally = new Tally();
     const deadline = Date.now() + LOAD_SECONDS * 1000;
     const running = () => Date.now() < deadline;
@@ -194,6 +195,7 @@ describe(`${CLIENTS} concurrent clients for ${LOAD_SECONDS} s`, { skip }, () => 
       subscriptionEvents: events.reduce((a, b) => a + b, 0),
     };
     console.log(`[faults-load] ${JSON.stringify(figures)}`);
+    if (problems.length > 0) console.log(`[faults-load] ${problems.length} problems, the first: ${problems.slice(0, 5).join(' | ')}; failed syncs: ${syncTally.samples.get('FAILED')}`);
     t.diagnostic(JSON.stringify(figures));
 
     assert.deepEqual(tally.unexpected(EXPECTED), {}, `unexpected outcomes; samples: ${JSON.stringify(Object.fromEntries(tally.samples))}`);

@@ -1,7 +1,12 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { Client } from 'pg';
+import { SyncOperationType } from '../src/entities/enums';
+import { ExecutorRegistry } from '../src/sync/executor-registry';
 import { PostgresFabricLockSession } from '../src/sync/fabric-lock-session';
+import { FaultsValidateDocument, SyncCreateFabricDocument, SyncOperationByIdDocument } from './generated/operations';
+import { uuidOf } from './support/db-state';
+import { startTestServer } from './support/test-server';
 import { startTcpProxy, type TcpProxy } from './support/tcp-proxy';
 import { createTestDatabase, serverUrl, type TestDatabase } from './support/test-database';
 
@@ -51,7 +56,7 @@ describe('a sync worker\'s lock connection dies', { skip }, () => {
       await other.query(`select pg_terminate_backend(pid) from pg_stat_activity where application_name = 'hnp-graphql-sync-worker' and datname = current_database()`);
       // Re-taken on a new connection (the old one died with the lock).
       await waitUntil('a new worker connection', async () => {
-        const { rows } = await other.query<{ n: number }>(`select count(*)::int as n from pg_locks l join pg_stat_activity a using (pid) where l.locktype = 'advisory' and a.application_name = 'hnp-graphql-sync-worker'`);
+        const { rows } = await other.query<{ n: number }>(`select count(*)::int as n from pg_locks l join pg_stat_activity a using (pid) where l.locktype = 'advisory' and a.application_name = 'hnp-graphql-sync-worker' and a.datname = current_database()`);
         return rows[0].n === 1;
       });
       assert.equal(session.holds('fabric-a'), true);
@@ -82,6 +87,65 @@ describe('a sync worker\'s lock connection dies', { skip }, () => {
     } finally {
       await other.query('select pg_advisory_unlock_all()');
       await session.close();
+    }
+  });
+});
+
+describe('a running operation whose fabric lock another worker took during an outage', { skip }, () => {
+  test('stops at its next stage with a clear error instead of running alongside the other worker', async () => {
+    let proxy: TcpProxy | undefined;
+    let other: Client | undefined;
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    let reachedGate!: () => void;
+    const atGate = new Promise<void>((resolve) => (reachedGate = resolve));
+    const registry = new ExecutorRegistry().register({
+      type: SyncOperationType.VALIDATION,
+      retryAfterInterruption: false,
+      async execute(context) {
+        await context.stage('first', 0.1);
+        reachedGate();
+        await released;
+        await context.stage('second', 0.5);
+      },
+    });
+    const base = new URL(serverUrl()!);
+    proxy = await startTcpProxy(base.hostname, Number(base.port || 5432));
+    const server = await startTestServer({ syncWorkers: 1 }, { registry, mapDatabaseUrl: (url) => proxy!.proxiedUrl(url) });
+    try {
+      other = new Client({ connectionString: server.databaseUrl });
+      await other.connect();
+      const fabric = await server.query(SyncCreateFabricDocument, { input: { name: 'locked' } });
+      const fabricId = uuidOf(fabric.createFabric.fabric!.id, 'HedgehogFabric');
+      const queued = await server.query(FaultsValidateDocument, { fabricId: fabric.createFabric.fabric!.id });
+      await atGate;
+
+      proxy.cut();
+      const client = other;
+      await waitUntil('the fabric lock to fall with the cut connection', async () => {
+        const { rows } = await client.query<{ locked: boolean }>(LOCK, ['hnp.fabric', fabricId]);
+        return rows[0].locked;
+      });
+      proxy.restore();
+      // The worker reconnects, fails to take its lock back, and lets the operation go on to its next stage.
+      await sleep(1500);
+      release();
+      let operation;
+      const id = queued.validateFabric.syncOperation!.id;
+      const deadline = Date.now() + 20_000;
+      do {
+        await sleep(200);
+        operation = (await server.query(SyncOperationByIdDocument, { id })).syncOperation;
+      } while (operation && !['COMPLETED', 'FAILED', 'CANCELLED'].includes(operation.status) && Date.now() < deadline);
+      assert.equal(operation?.status, 'FAILED');
+      assert.match(operation?.errorMessage ?? '', /fabric lock was lost/);
+      assert.notEqual(operation?.stage, 'second');
+    } finally {
+      release();
+      await other?.query('select pg_advisory_unlock_all()').catch(() => undefined);
+      await other?.end();
+      await server.stop();
+      await proxy.close();
     }
   });
 });

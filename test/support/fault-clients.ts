@@ -11,6 +11,9 @@ export const REQUEST_DEADLINE_MS = 30_000;
 
 /** Outcome counts by code: OK, a userErrors code, a GraphQL error code, HTTP_<status>, HANG, TRANSPORT. */
 export class Tally {
+  /** `deadlineMs`: a request without an answer by then counts as HANG. */
+  constructor(readonly deadlineMs = REQUEST_DEADLINE_MS) {}
+
   readonly counts = new Map<string, number>();
   /** One message per code, to show what a code looked like. */
   readonly samples = new Map<string, string>();
@@ -73,7 +76,7 @@ export async function send<T, V>(url: string, token: string, document: TypedDocu
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
       body: JSON.stringify({ query: print(document), variables }),
-      signal: AbortSignal.timeout(REQUEST_DEADLINE_MS),
+      signal: AbortSignal.timeout(tally.deadlineMs),
     });
     const text = await response.text();
     let body: { data?: T | null; errors?: Array<{ message: string; extensions?: { code?: string } }> } = {};
