@@ -17,7 +17,7 @@ import {
   GitIngestDocument,
   type SyncDirection,
 } from './generated/operations';
-import { dbSnapshot, uuidOf, type DbSnapshot } from './support/db-state';
+import { dbSnapshot, sql, uuidOf, type DbSnapshot } from './support/db-state';
 import { BareRepository, git } from './support/git-fixtures';
 import { startGitHttpServer, type GitHttpServer } from './support/git-http-server';
 import { waitForOperation, type FinishedOperation } from './support/operations';
@@ -78,13 +78,15 @@ class Scenario {
   }
 }
 
-describe('Git faults: remote cut mid-pack, remote gone, cache deleted', () => {
+describe('Git faults: remote cut mid-pack, remote gone, cache deleted, edits racing a push', () => {
   let server: TestServer;
   let http: GitHttpServer;
   let workdir: string;
   let cutAfter: number | undefined;
   /** Set by a test: the cache of this repository is deleted right after the next fetch returns. */
   let deleteCacheAfterFetch: string | undefined;
+  /** Set by a test: runs once right after the next push was accepted, before the operation applies it to the database. */
+  let afterPush: (() => Promise<void>) | undefined;
 
   before(async () => {
     workdir = await mkdtemp(path.join(tmpdir(), 'hnp-faults-git-'));
@@ -104,7 +106,13 @@ describe('Git faults: remote cut mid-pack, remote gone, cache deleted', () => {
             }
             return snapshot;
           },
-          commitAndPush: (remote, base, request, branch) => repos.commitAndPush(remote, base, request, branch),
+          commitAndPush: async (remote, base, request, branch) => {
+            const outcome = await repos.commitAndPush(remote, base, request, branch);
+            const hook = afterPush;
+            afterPush = undefined;
+            await hook?.();
+            return outcome;
+          },
           testConnection: (remote) => repos.testConnection(remote),
         }),
       },
@@ -159,6 +167,26 @@ describe('Git faults: remote cut mid-pack, remote gone, cache deleted', () => {
     const pushed = await scenario.sync('BIDIRECTIONAL');
     assert.equal(pushed.status, 'COMPLETED', pushed.errorMessage ?? '');
     assert.match((await remote.read('f/managed/servers/s2.yaml'))!, /edited through the API/, 'the pending edit reached Git once the remote was back');
+  });
+
+  test('an API edit committed between the push and its database apply: the push completes, the edit stays a draft and goes out next', async () => {
+    const remote = await BareRepository.create(workdir, 'race.git');
+    const scenario = await Scenario.create(server, remote, http.repoUrl('race.git'), 'race');
+    await scenario.editInApi('s1', 'first edit');
+    afterPush = () => scenario.editInApi('s1', 'second edit, during the push');
+    const pushed = await scenario.sync('GUI_TO_GIT');
+    assert.equal(afterPush, undefined, 'the edit was made while the push was in flight');
+    assert.equal(pushed.status, 'COMPLETED', `the push reached Git, so the operation must not fail: ${pushed.errorMessage}`);
+    assert.match((await remote.read('f/managed/servers/s1.yaml'))!, /first edit/);
+    const row = (await server.query(FaultsResourcesDocument, { fabricId: scenario.fabricId })).resources.edges.map((e) => e.node).find((n) => n.name === 's1')!;
+    assert.equal((row.spec as { description: string }).description, 'second edit, during the push', 'the later edit is kept');
+    assert.equal(row.resourceState, 'DRAFT', 'and still has to be pushed');
+
+    const next = await scenario.sync('BIDIRECTIONAL');
+    assert.equal(next.status, 'COMPLETED', next.errorMessage ?? '');
+    assert.match((await remote.read('f/managed/servers/s1.yaml'))!, /second edit, during the push/);
+    const conflicts = await sql<{ n: number }>(server, `select count(*)::int as n from resource_conflict`);
+    assert.equal(conflicts[0].n, 0, 'no false conflict between our own pushes');
   });
 
   test('the repository cache deleted between operations and in the middle of one: the next operation re-clones and succeeds', async () => {
