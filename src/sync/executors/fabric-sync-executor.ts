@@ -77,7 +77,9 @@ function asManifest(value: unknown): Manifest | null {
 }
 
 async function loadSides(context: OperationContext): Promise<{ stored: StoredSide[]; tombstones: TombstoneSide[] }> {
-  const rows = await context.em.find(HedgehogResource, { fabric: context.operation.fabricId });
+  // Afresh: this operation's EntityManager may hold the rows from an earlier stage (the ingestion of a pull) with
+  // stale data, and the version read here is what the apply compares with to see edits made in the meantime.
+  const rows = await context.em.find(HedgehogResource, { fabric: context.operation.fabricId }, { refresh: true });
   const stored = rows.map((row) => {
     const manifest = resourceManifest(row);
     return {
