@@ -129,6 +129,8 @@ async function applyPlan(
     // locked: the planning read is minutes old, and an API edit committed since (or during this apply) must be seen
     // as `changedMeanwhile` — a stale row made the flush fail its optimistic lock after Git had accepted the push.
     const ids = plan.items.flatMap((item) => (item.stored ? [item.stored.id] : []));
+    // Fabric first, then its resources: the order API edits lock them in (the reverse deadlocked under load).
+    await tx.execute('select id from hedgehog_fabric where id = ? for update', [fabricId]);
     const rows = new Map<string, HedgehogResource>();
     for (let i = 0; i < ids.length; i += 1000) {
       const batch = await tx.find(HedgehogResource, { id: { $in: ids.slice(i, i + 1000) } }, { refresh: true, lockMode: LockMode.PESSIMISTIC_WRITE });
