@@ -9,7 +9,10 @@ export const DATABASE_UNAVAILABLE_MESSAGE = 'The database is temporarily unavail
 // SQLSTATE class 08 (connection exception), 57P01-57P03 (admin/crash shutdown, cannot connect now), 53300 (too many connections).
 const SQLSTATES = /^(08...|57P0[123]|53300)$/;
 const NODE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN']);
-const MESSAGES = /Connection terminated|Client has encountered a connection error|Knex: Timeout acquiring a connection|Connection ended unexpectedly|terminating connection due to administrator command|Client was closed and is not queryable/i;
+// knex's "Transaction query already complete": the transaction's connection died under it (its BEGIN or an earlier
+// statement failed with the connection) and the next statement of the transaction finds it ended.
+const MESSAGES =
+  /Connection terminated|Client has encountered a connection error|Knex: Timeout acquiring a connection|Connection ended unexpectedly|terminating connection due to administrator command|Client was closed and is not queryable|Transaction query already complete/i;
 
 export function isDatabaseUnavailable(error: unknown): boolean {
   for (let current = error, depth = 0; current && depth < 5; depth++) {
