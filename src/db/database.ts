@@ -14,6 +14,7 @@ export interface Database {
 
 export interface OpenDatabaseOptions {
   onQuery?: (sql: string) => void;
+  onPoolWarning?: (message: string) => void;
   /** Run pending migrations before returning (the server always does). */
   migrate?: boolean;
 }
@@ -30,7 +31,7 @@ export async function openDatabase(
   }
   try {
     const orm = await MikroORM.init(
-      ormConfig({ clientUrl, poolSize: embedded ? 1 : config.databasePoolSize, onQuery: options.onQuery }),
+      ormConfig({ clientUrl, poolSize: embedded ? 1 : config.databasePoolSize, onQuery: options.onQuery, onPoolWarning: options.onPoolWarning }),
     );
     const applied = options.migrate !== false ? (await orm.getMigrator().up()).map((m) => m.name) : [];
     return {

@@ -9,6 +9,8 @@ export interface OrmConfigInput {
   poolSize: number;
   /** Called with every SQL statement sent (used by metrics and tests that count statements). */
   onQuery?: (sql: string) => void;
+  /** Receives the connection pool's warnings (e.g. a pooled connection that died), which knex would print to the console. */
+  onPoolWarning?: (message: string) => void;
 }
 
 export function ormConfig(input: OrmConfigInput): Options<PostgreSqlDriver> {
@@ -18,6 +20,7 @@ export function ormConfig(input: OrmConfigInput): Options<PostgreSqlDriver> {
     entities: ENTITIES,
     extensions: [Migrator],
     pool: { min: input.poolSize === 1 ? 1 : 0, max: input.poolSize },
+    driverOptions: { log: { warn: (message: string) => input.onPoolWarning?.(message) } },
     migrations: {
       tableName: 'mikro_orm_migrations',
       migrationsList: MIGRATIONS,

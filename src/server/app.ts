@@ -8,6 +8,7 @@ import { pinoHttp } from 'pino-http';
 import { authenticate } from '../auth/authenticate';
 import type { SecretBox } from '../auth/secret-box';
 import type { Config } from '../config';
+import { DATABASE_UNAVAILABLE, DATABASE_UNAVAILABLE_MESSAGE, isDatabaseUnavailable } from '../db/database-unavailable';
 import type { User } from '../entities/user';
 import type { GraphQLContext } from '../graphql/context';
 import { createLoaders } from '../graphql/loaders';
@@ -119,6 +120,11 @@ export async function createHttpServer(deps: AppDependencies) {
     }
     if (error.status && error.status >= 400 && error.status < 500) {
       res.status(error.status).json({ errors: [{ message: error.message, extensions: { code: 'BAD_REQUEST' } }] });
+      return;
+    }
+    if (isDatabaseUnavailable(error)) {
+      deps.log.warn({ err: error }, 'database unavailable');
+      res.status(503).set('Retry-After', '1').json({ errors: [{ message: DATABASE_UNAVAILABLE_MESSAGE, extensions: { code: DATABASE_UNAVAILABLE } }] });
       return;
     }
     deps.log.error({ err: error }, 'unhandled HTTP error');

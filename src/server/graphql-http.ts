@@ -5,6 +5,7 @@ import type { GraphQLFormattedError, GraphQLSchema } from 'graphql';
 import type { Server } from 'node:http';
 import type { Logger } from 'pino';
 import type { RequestLimits } from '../config';
+import { DATABASE_UNAVAILABLE, DATABASE_UNAVAILABLE_MESSAGE, isDatabaseUnavailable } from '../db/database-unavailable';
 import type { GraphQLContext } from '../graphql/context';
 import { inputLimitsPlugin } from './input-limits';
 import { LimitCode, requestLimitsPlugin, tokenLimitError } from './request-limits';
@@ -45,6 +46,10 @@ export function createApollo(schema: GraphQLSchema, httpServer: Server, log: Log
       }
       const code = formatted.extensions?.code;
       if (typeof code === 'string' && CLIENT_CODES.has(code)) return formatted;
+      if (isDatabaseUnavailable(error)) {
+        log.warn({ err: error, path: formatted.path }, 'database unavailable while executing GraphQL');
+        return { message: DATABASE_UNAVAILABLE_MESSAGE, path: formatted.path, locations: formatted.locations, extensions: { code: DATABASE_UNAVAILABLE } };
+      }
       log.error({ err: error, path: formatted.path }, 'unexpected error while executing GraphQL');
       return { message: 'Internal server error', path: formatted.path, locations: formatted.locations, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
     },

@@ -59,6 +59,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       metrics.sqlStatements.inc();
       options.onQuery?.(sql);
     },
+    onPoolWarning: (message) => log.warn({ pool: message }, 'database connection dropped from the pool'),
   });
   const cleanup: Array<() => Promise<void>> = [() => database.close()];
   const runCleanup = async () => {

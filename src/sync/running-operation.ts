@@ -25,6 +25,8 @@ export class RunningOperation implements OperationContext {
     readonly em: EntityManager,
     readonly log: Logger,
     private readonly publisher: ProgressPublisher,
+    /** False once this worker lost the fabric's lock (its database connection died and another worker took it). */
+    private readonly lockHeld: () => boolean = () => true,
   ) {
     this.operation = snapshotFromRow(row);
     this.input = (row.details as Record<string, unknown> | null) ?? {};
@@ -53,6 +55,7 @@ export class RunningOperation implements OperationContext {
   }
 
   async stage(name: string, progress?: number, message = ''): Promise<void> {
+    if (!this.lockHeld() && !this.pointOfNoReturn) throw new FabricLockLost();
     this.closeStage();
     this.stageName = name;
     this.stageStartedAt = Date.now();
@@ -86,9 +89,17 @@ export class RunningOperation implements OperationContext {
   }
 
   async enterPointOfNoReturn(): Promise<void> {
+    if (!this.lockHeld()) throw new FabricLockLost();
     const result = await this.update('point_of_no_return_at = now()', []);
     if (result.rawCancelRequested) throw new OperationCancelled();
     this.pointOfNoReturn = true;
+  }
+}
+
+/** Another worker may run on this fabric now: stop before touching Git or the database any further. */
+export class FabricLockLost extends Error {
+  constructor() {
+    super('the fabric lock was lost with the database connection; stopped so that no other operation on this fabric runs at the same time');
   }
 }
 

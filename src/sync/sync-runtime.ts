@@ -1,6 +1,7 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Logger } from 'pino';
 import { SyncOperationStatus, type PushMode, type SyncOperationType } from '../entities/enums';
+import { isDatabaseUnavailable } from '../db/database-unavailable';
 import type { EventBus } from '../graphql/pubsub/event-bus';
 import { auditInsertFromRows } from '../services/audit-trail';
 import { MutationError, UserErrorCode } from '../services/mutation-error';
@@ -80,7 +81,7 @@ export class SyncRuntime {
   }
 
   private async openSession(): Promise<FabricLockSession> {
-    if (this.options.databaseUrl) return PostgresFabricLockSession.open(this.options.databaseUrl);
+    if (this.options.databaseUrl) return PostgresFabricLockSession.open(this.options.databaseUrl, this.options.log);
     return new InProcessFabricLockSession(this.inProcessLocks, (work) =>
       this.options.orm.em.fork().transactional((tx) => work((sql, params) => tx.execute(sql, params as unknown[]))),
     );
@@ -267,7 +268,9 @@ export class SyncRuntime {
   private async run(row: Record<string, unknown>, session: FabricLockSession): Promise<void> {
     const { log, orm, registry } = this.options;
     const em = orm.em.fork();
-    const context = new RunningOperation(row, em, log.child({ operationId: row.id, fabricId: row.fabric_id }), this.publisher);
+    const context = new RunningOperation(row, em, log.child({ operationId: row.id, fabricId: row.fabric_id }), this.publisher, () =>
+      session.holds(String(row.fabric_id)),
+    );
     const { id, fabricId, operationType } = context.operation;
     this.running.add(id);
     const heartbeat = setInterval(() => {
@@ -287,7 +290,8 @@ export class SyncRuntime {
         status = SyncOperationStatus.CANCELLED;
       } else {
         status = SyncOperationStatus.FAILED;
-        errorMessage = error instanceof Error ? error.message : String(error);
+        const message = error instanceof Error ? error.message : String(error);
+        errorMessage = isDatabaseUnavailable(error) ? `the database connection was lost (${message}); run the operation again` : message;
         log.error({ err: error, operationId: id }, 'sync operation failed');
       }
     } finally {

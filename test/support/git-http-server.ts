@@ -19,6 +19,8 @@ export interface GitHttpRequestRecord {
   status: number;
   /** User name of a successful Basic login (the password is never recorded). */
   user?: string;
+  /** The connection was cut by the `cutResponseAfterBytes` fault. */
+  cut?: boolean;
 }
 
 export interface GitHttpServer {
@@ -38,6 +40,11 @@ export interface GitHttpServerOptions {
   users?: Record<string, string>;
   /** Serve HTTPS with this key and certificate (PEM), e.g. from `selfSignedCertificate()`. */
   tls?: { key: string; cert: string };
+  /**
+   * Fault injection: asked for every request; a number cuts the connection (TCP reset) after that many
+   * response body bytes, e.g. in the middle of the pack of a `git-upload-pack` response.
+   */
+  cutResponseAfterBytes?: (request: { method: string; path: string }) => number | undefined;
 }
 
 /** A throw-away self-signed certificate for 127.0.0.1 (openssl CLI). */
@@ -109,13 +116,30 @@ export async function startGitHttpServer(options: GitHttpServerOptions): Promise
       ...(user ? { REMOTE_USER: user } : {}),
     };
     const cgi = spawn(backend, [], { env, stdio: ['pipe', 'pipe', 'pipe'] });
+    const cutAfter = options.cutResponseAfterBytes?.({ method: record.method, path: record.path });
+    let bodyBytes = 0;
+    let cut = false;
+    // Writes response body bytes, or resets the connection once the fault's byte budget is spent.
+    const writeBody = (chunk: Buffer): void => {
+      if (cut) return;
+      if (cutAfter !== undefined && bodyBytes + chunk.length > cutAfter) {
+        res.write(chunk.subarray(0, Math.max(0, cutAfter - bodyBytes)));
+        cut = true;
+        record.cut = true;
+        cgi.kill();
+        res.socket?.resetAndDestroy();
+        return;
+      }
+      bodyBytes += chunk.length;
+      res.write(chunk);
+    };
     req.pipe(cgi.stdin);
     cgi.stdin.on('error', () => undefined);
     let headerBuffer = Buffer.alloc(0);
     let headersDone = false;
     cgi.stdout.on('data', (chunk: Buffer) => {
       if (headersDone) {
-        res.write(chunk);
+        writeBody(chunk);
         return;
       }
       headerBuffer = Buffer.concat([headerBuffer, chunk]);
@@ -140,10 +164,11 @@ export async function startGitHttpServer(options: GitHttpServerOptions): Promise
       record.status = status;
       res.writeHead(status, headers);
       const rest = headerBuffer.subarray(end + sepLength);
-      if (rest.length > 0) res.write(rest);
+      if (rest.length > 0) writeBody(rest);
     });
     cgi.stderr.resume();
     cgi.on('close', () => {
+      if (cut) return;
       if (!headersDone) {
         record.status = 502;
         if (!res.headersSent) res.writeHead(502);

@@ -14,6 +14,8 @@ export interface TestServer {
   url: string;
   adminToken: string;
   config: Config;
+  /** The test database as the test sees it (not mapped); undefined in embedded mode. */
+  databaseUrl: string | undefined;
   server: RunningServer;
   /** SQL statements sent so far (reset with resetSqlCount). */
   sqlCount(): number;
@@ -37,6 +39,8 @@ export interface TestServerOptions {
   wrapRepos?: StartOptions['wrapRepos'];
   /** The server's logger (default: a silent one, or TEST_LOG_LEVEL). */
   log?: StartOptions['log'];
+  /** The server reaches its database through this URL instead (e.g. a TCP proxy in front of it). */
+  mapDatabaseUrl?: (url: string) => string;
 }
 
 export async function startTestServer(overrides: Partial<Config> = {}, options: TestServerOptions = {}): Promise<TestServer> {
@@ -48,7 +52,7 @@ export async function startTestServer(overrides: Partial<Config> = {}, options: 
     port: 0,
     host: '127.0.0.1',
     dataDir,
-    databaseUrl: database.url,
+    databaseUrl: database.url && options.mapDatabaseUrl ? options.mapDatabaseUrl(database.url) : database.url,
     databasePoolSize: 5,
     adminToken,
     secretKey: randomBytes(32).toString('hex'),
@@ -74,6 +78,7 @@ export async function startTestServer(overrides: Partial<Config> = {}, options: 
     url: server.url,
     adminToken,
     config,
+    databaseUrl: database.url,
     server,
     sqlCount: () => statements,
     resetSqlCount: () => {

@@ -25,7 +25,7 @@ export class PostgresEventBus implements EventBus {
   ) {}
 
   async start(): Promise<void> {
-    this.publisher = await this.connect();
+    this.publisher = await this.connectPublisher();
     await this.listen();
   }
 
@@ -35,23 +35,51 @@ export class PostgresEventBus implements EventBus {
     return client;
   }
 
+  /**
+   * Without an 'error' listener a terminated idle connection crashes the process; a dead publisher is
+   * dropped and the next publish connects again.
+   */
+  private async connectPublisher(): Promise<Client> {
+    const client = await this.connect();
+    const lost = (error?: Error) => {
+      if (this.publisher !== client) return;
+      this.publisher = undefined;
+      client.end().catch(() => undefined);
+      if (!this.closed) this.log.warn({ err: error }, 'event NOTIFY connection lost; the next event reconnects');
+    };
+    client.on('error', lost);
+    client.on('end', () => lost());
+    return client;
+  }
+
   private async listen(): Promise<void> {
     const client = await this.connect();
-    client.on('notification', (message: Notification) => this.onNotification(message));
-    client.on('error', (error) => {
+    const lost = (error?: Error) => {
+      if (this.listener !== client || this.closed) return;
       this.log.error({ err: error }, 'event LISTEN connection failed; reconnecting');
       void this.reconnect();
-    });
-    await client.query(`LISTEN ${EVENT_CHANNEL}`);
+    };
+    client.on('notification', (message: Notification) => this.onNotification(message));
+    client.on('error', lost);
+    // A cut connection may end without an error event.
+    client.on('end', () => lost());
+    try {
+      await client.query(`LISTEN ${EVENT_CHANNEL}`);
+    } catch (error) {
+      client.end().catch(() => undefined);
+      throw error;
+    }
     this.listener = client;
   }
 
   private async reconnect(): Promise<void> {
-    await this.listener?.end().catch(() => undefined);
+    const dead = this.listener;
     this.listener = undefined;
+    await dead?.end().catch(() => undefined);
     for (let attempt = 1; !this.closed; attempt++) {
       try {
         await this.listen();
+        this.log.info({ attempt }, 'event LISTEN connection re-established');
         return;
       } catch (error) {
         this.log.warn({ err: error, attempt }, 'event LISTEN reconnect failed');
@@ -75,9 +103,11 @@ export class PostgresEventBus implements EventBus {
     if (Buffer.byteLength(text) > MAX_NOTIFY_BYTES) {
       throw new Error(`event for ${event.topics.join(',')} is ${Buffer.byteLength(text)} bytes; events must stay under ${MAX_NOTIFY_BYTES}`);
     }
-    const publisher = this.publisher;
-    if (!publisher) throw new Error('event bus is not started');
-    const sent = this.publishing.then(() => publisher.query('select pg_notify($1, $2)', [EVENT_CHANNEL, text]));
+    if (this.closed) throw new Error('event bus is closed');
+    const sent = this.publishing.then(async () => {
+      this.publisher ??= await this.connectPublisher();
+      return this.publisher.query('select pg_notify($1, $2)', [EVENT_CHANNEL, text]);
+    });
     this.publishing = sent.catch(() => undefined);
     await sent;
   }

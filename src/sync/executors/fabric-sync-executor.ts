@@ -1,4 +1,4 @@
-import { FlushMode } from '@mikro-orm/core';
+import { FlushMode, LockMode } from '@mikro-orm/core';
 import { ConflictStatus, ConflictType, FabricSyncStatus, GitAuthenticationType, GitProvider, PushMode, ResourceState, SyncOperationType } from '../../entities/enums';
 import { HedgehogFabric } from '../../entities/hedgehog-fabric';
 import { HedgehogResource, type JsonObject } from '../../entities/hedgehog-resource';
@@ -77,7 +77,9 @@ function asManifest(value: unknown): Manifest | null {
 }
 
 async function loadSides(context: OperationContext): Promise<{ stored: StoredSide[]; tombstones: TombstoneSide[] }> {
-  const rows = await context.em.find(HedgehogResource, { fabric: context.operation.fabricId });
+  // Afresh: this operation's EntityManager may hold the rows from an earlier stage (the ingestion of a pull) with
+  // stale data, and the version read here is what the apply compares with to see edits made in the meantime.
+  const rows = await context.em.find(HedgehogResource, { fabric: context.operation.fabricId }, { refresh: true });
   const stored = rows.map((row) => {
     const manifest = resourceManifest(row);
     return {
@@ -123,11 +125,16 @@ async function applyPlan(
   const conflictIds: string[] = [];
   await context.em.transactional(async (tx) => {
     const now = new Date();
-    // All rows in one query; no auto-flush before each read (it made 1,000 items take minutes).
+    // All rows in one query; no auto-flush before each read (it made 1,000 items take minutes). Read afresh and
+    // locked: the planning read is minutes old, and an API edit committed since (or during this apply) must be seen
+    // as `changedMeanwhile` — a stale row made the flush fail its optimistic lock after Git had accepted the push.
     const ids = plan.items.flatMap((item) => (item.stored ? [item.stored.id] : []));
+    // Fabric first, then its resources: the order API edits lock them in (the reverse deadlocked under load).
+    await tx.execute('select id from hedgehog_fabric where id = ? for update', [fabricId]);
     const rows = new Map<string, HedgehogResource>();
     for (let i = 0; i < ids.length; i += 1000) {
-      for (const row of await tx.find(HedgehogResource, { id: { $in: ids.slice(i, i + 1000) } })) rows.set(row.id, row);
+      const batch = await tx.find(HedgehogResource, { id: { $in: ids.slice(i, i + 1000) } }, { refresh: true, lockMode: LockMode.PESSIMISTIC_WRITE });
+      for (const row of batch) rows.set(row.id, row);
     }
     const transition = (resource: HedgehogResource | string, from: ResourceState | null, to: ResourceState, trigger: string, item: PlannedItem) =>
       persistNew(tx, StateTransition, {
