@@ -8,7 +8,7 @@ import type { JsonObject, Manifest } from '../src/hedgehog';
 
 const WIRING = 'wiring.githedgehog.com/v1beta1';
 const VPC_API = 'vpc.githedgehog.com/v1beta1';
-/** The VLANNamespace covers 1000–3999; VPC v uses 1000 + v, and the sync benchmark moves VLANs up by 2,000. */
+/** The VLANNamespace covers 100–2999 (3000–3999 are reserved); VPC v uses 1000 + v, and the sync benchmark moves 1,000 VLANs down by 900. */
 const MAX_VPCS = 2000;
 const VLAN_SHIFT_STEP = 97;
 
@@ -18,7 +18,7 @@ function resource(apiVersion: string, kind: string, name: string, spec: JsonObje
 
 export function generateFabric(size = 10_000): Manifest[] {
   const fabric: Manifest[] = [
-    resource(WIRING, 'VLANNamespace', 'default', { ranges: [{ from: 1000, to: 3999 }] }),
+    resource(WIRING, 'VLANNamespace', 'default', { ranges: [{ from: 100, to: 2999 }] }),
     resource(VPC_API, 'IPv4Namespace', 'default', { subnets: ['10.0.0.0/8'] }),
     resource(VPC_API, 'External', 'default', { ipv4Namespace: 'default', inboundCommunity: '65102:5000', outboundCommunity: '50000:50001' }),
   ];

@@ -36,11 +36,11 @@ async function main(): Promise<void> {
       const clone = path.join(harness.workdir, `clone-${size}`);
       await git(harness.workdir, 'clone', '--quiet', remote.dir, clone);
 
-      // Pull: 1,000 VPC files edited in Git (every VLAN moves up by 2,000: still unique, still in the namespace).
+      // Pull: 1,000 VPC files edited in Git (every VLAN moves down by 900: still unique, still in the namespace).
       const edits: Record<string, string> = {};
       for (let v = 0; v < CHANGES; v++) {
         const file = `fab/managed/vpcs/vpc-${v}.yaml`;
-        edits[file] = (await remote.read(file))!.replace(/vlan: (\d+)/, (_, vlan: string) => `vlan: ${Number(vlan) + 2000}`);
+        edits[file] = (await remote.read(file))!.replace(/vlan: (\d+)/, (_, vlan: string) => `vlan: ${Number(vlan) - 900}`);
       }
       await remote.commit(edits, `${CHANGES} VLAN changes made in Git`);
       progress('sync', `${size}: pull of ${CHANGES} changed files`);
