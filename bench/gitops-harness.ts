@@ -58,7 +58,7 @@ export class GitopsHarness {
     const perFile = Math.ceil(manifests.length / 10);
     for (let f = 0; f < 10; f++) rawFiles[`fab/raw/part-${f}.yaml`] = manifests.slice(f * perFile, (f + 1) * perFile).map((m) => stringify(m)).join('---\n');
     await remote.commit(rawFiles, `drop ${manifests.length} resources into raw/`);
-    const repo = await this.gql(`mutation($name: String!, $url: String!) { createGitRepository(input: {name: $name, url: $url}) { gitRepository { id } } }`, { name, url: remote.url });
+    const repo = await this.gql(`mutation($name: String!, $url: String!) { createGitRepository(input: {name: $name, url: $url, timeoutSeconds: 600}) { gitRepository { id } } }`, { name, url: remote.url });
     const created = await this.gql(`mutation($name: String!, $r: ID!) { createFabric(input: {name: $name, gitRepositoryId: $r, gitopsDirectory: "fab"}) { fabric { id } } }`, {
       name, r: repo.createGitRepository.gitRepository.id,
     });

@@ -70,13 +70,19 @@ function throughputRows(label: string, pair: { ours: LoadResult; baseline: LoadR
   ];
 }
 
-/** SQL statements the server sends for one request (hnp_sql_statements_total around `repeat` sequential requests). */
-async function statementsPerRequest(url: string, token: string, query: string, variables: Record<string, unknown>, repeat = 10): Promise<number> {
-  await post(url, token, query, variables);
-  const before = await metric(url, 'hnp_sql_statements_total');
-  for (let i = 0; i < repeat; i++) await post(url, token, query, variables);
-  const after = await metric(url, 'hnp_sql_statements_total');
-  return (after - before) / repeat;
+/**
+ * SQL statements the server sends for one request (hnp_sql_statements_total around `repeat` sequential requests);
+ * the least of three rounds, since background work of the server (token last-use updates) only adds statements.
+ */
+async function statementsPerRequest(url: string, token: string, query: string, variables: Record<string, unknown>, repeat = 5): Promise<number> {
+  let least = Infinity;
+  for (let round = 0; round < 3; round++) {
+    const before = await metric(url, 'hnp_sql_statements_total');
+    for (let i = 0; i < repeat; i++) await post(url, token, query, variables);
+    const after = await metric(url, 'hnp_sql_statements_total');
+    least = Math.min(least, (after - before) / repeat);
+  }
+  return least;
 }
 
 async function rssMiB(url: string): Promise<number> {

@@ -39,12 +39,14 @@ async function measure(publisher: ServerProcess, receiver: ServerProcess, token:
   const latencies: number[] = [];
   const finals = new Map<string, number>();
   let subscribed = 0;
+  let connected = 0;
   for (let s = 0; s < sockets; s++) {
     const client = createClient({
       url: receiver.url.replace(/^http/, 'ws') + '/graphql',
       webSocketImpl: WebSocket,
       connectionParams: { authorization: `Bearer ${token}` },
       retryAttempts: 0,
+      on: { connected: () => connected++ },
     });
     clients.push(client);
     for (let i = 0; i < perSocket && subscribed < subscribers; i++, subscribed++) {
@@ -61,6 +63,12 @@ async function measure(publisher: ServerProcess, receiver: ServerProcess, token:
         },
       );
     }
+  }
+  // Every socket acknowledged (connection_init done), then time for the subscribe messages to be registered.
+  const connectDeadline = Date.now() + 60_000;
+  while (connected < sockets) {
+    if (Date.now() > connectDeadline) throw new Error(`only ${connected} of ${sockets} sockets connected`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
   }
   await new Promise((resolve) => setTimeout(resolve, 1500 + subscribers / 2));
   for (let o = 0; o < operations; o++) {
