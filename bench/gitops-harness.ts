@@ -47,6 +47,19 @@ export class GitopsHarness {
     return gql(this.server.url, this.token, query, variables);
   }
 
+  /** A read, retried when the connection fails (a kept-alive socket the server closed just as it was reused). */
+  private async poll(query: string, variables: Record<string, unknown>): Promise<Record<string, any>> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.gql(query, variables);
+      } catch (error) {
+        if (attempt >= 3 || !(error instanceof TypeError)) throw error;
+        console.error(`retrying a status read after ${String(error)} (${String((error as { cause?: unknown }).cause)})`);
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+    }
+  }
+
   async rssMiB(): Promise<number> {
     return Math.round((await metric(this.server.url, 'hnp_process_resident_memory_bytes')) / 1048576);
   }
@@ -71,7 +84,7 @@ export class GitopsHarness {
     const queued = await this.gql(mutation, variables);
     const id = (Object.values(queued)[0] as { syncOperation: { id: string } }).syncOperation.id;
     for (;;) {
-      const { syncOperation } = await this.gql(`query($id: ID!) { syncOperation(id: $id) { status errorMessage commitSha filesCreated details } }`, { id });
+      const { syncOperation } = await this.poll(`query($id: ID!) { syncOperation(id: $id) { status errorMessage commitSha filesCreated details } }`, { id });
       if (['COMPLETED', 'FAILED', 'CANCELLED'].includes(syncOperation.status)) {
         if (syncOperation.status !== 'COMPLETED') throw new Error(`operation ${syncOperation.status}: ${syncOperation.errorMessage}`);
         return { ms: performance.now() - started, operation: syncOperation };

@@ -84,10 +84,15 @@ export async function startNodeProcess(script: string, env: Record<string, strin
       reject(new Error(`${script} exited before listening: ${stderr}`));
     });
   });
+  let stopping = false;
+  child.once('exit', (code, signal) => {
+    if (!stopping) console.error(`${script} exited unexpectedly (code ${code}, signal ${signal}): ${stderr}`);
+  });
   return {
     url,
     child,
     async stop() {
+      stopping = true;
       if (child.exitCode !== null || child.signalCode !== null) return;
       child.kill('SIGTERM');
       await exited;
