@@ -53,8 +53,8 @@ async function main(): Promise<void> {
       await git(harness.workdir, 'clone', '--quiet', '--bare', remote.dir, pushTarget);
       await sqlRows(harness.database.url,
         `update hedgehog_resource set spec = jsonb_build_object('description', 'edited ' || name), resource_state = 'draft', version = version + 1
-          where fabric_id = (select id from hedgehog_fabric where name = $1) and kind = 'Server'
-            and name in (select name from hedgehog_resource where kind = 'Server' order by name limit ${CHANGES})`, [`sync-${size}`]);
+          where id in (select r.id from hedgehog_resource r join hedgehog_fabric f on f.id = r.fabric_id
+                        where f.name = $1 and r.kind = 'Server' order by r.name limit ${CHANGES})`, [`sync-${size}`]);
       progress('sync', `${size}: push of ${CHANGES} edited resources`);
       const push = await harness.sync(fabricId, 'GUI_TO_GIT');
       const pushRss = await harness.rssMiB();
