@@ -17,7 +17,7 @@ import pino from 'pino';
 import { GitAuthenticationType } from '../src/entities/enums';
 import type { FileChange, RemoteSpec } from '../src/gitops/git-types';
 import { RepositoryCache } from '../src/gitops/repository-cache';
-import { writeResult } from './results';
+import { row, writeResult } from './results';
 
 const FILES = Number(process.env.BENCH_GIT_FILES ?? 10_000);
 const ROUNDS = Number(process.env.BENCH_GIT_ROUNDS ?? 3);
@@ -214,6 +214,11 @@ async function main(): Promise<void> {
       sameTree: true,
       readBack: { cloneMs: Math.round(r1 - r0), listFilesMs: Math.round(r2 - r1), readAllMs: Math.round(r3 - r2) },
       incremental: { changes: incremental.length, fetchMs: Math.round(i1 - i0), commitAndPushMs: Math.round(i2 - i1) },
+      rows: [
+        row(`commit ${files.length} files (blobs, trees, commit; median)`, median(localTimes), 'ms', { baseline: cliMs, baselineName: 'git fast-import', target: '≤ 2× git', pass: median(localTimes) / cliMs <= 2 }),
+        row(`commit and push ${files.length} files over file:// (median)`, commitMs, 'ms', { baseline: cliMs, baselineName: 'git fast-import (no push)' }),
+        row('incremental commit and push of 110 changes', i2 - i1, 'ms'),
+      ],
     });
   } finally {
     await rm(root, { recursive: true, force: true });

@@ -134,7 +134,7 @@ export async function paginate<T extends object>(
   const conditions = [where];
   if (args.after) conditions.push(afterCursorFilter<T>(em, entity, ordering, args.after));
   // Even for first: 0, one row is read: hasNextPage tells whether rows exist beyond the (empty) page.
-  const rows = await em.find(entity, { $and: conditions } as FilterQuery<T>, { orderBy: orderBy(ordering) as never, limit: size + 1 });
+  const rows = await em.find(entity, { $and: conditions } as FilterQuery<T>, { orderBy: orderBy(ordering) as never, limit: size + 1, disableIdentityMap: true });
   return toPage(ordering, rows, size, args, memo(() => em.count(entity, where)));
 }
 

@@ -26,8 +26,39 @@ export function compareStrings(a: string, b: string): number {
 export function sortKeysDeep(value: JsonValue): JsonValue {
   if (Array.isArray(value)) return value.map(sortKeysDeep);
   if (!isJsonObject(value)) return value;
+  const keys = Object.keys(value);
+  if (!inOrder(keys)) keys.sort(compareStrings);
   const sorted: JsonObject = {};
-  for (const key of Object.keys(value).sort(compareStrings)) sorted[key] = sortKeysDeep(value[key]);
+  for (const key of keys) sorted[key] = sortKeysDeep(value[key]);
+  return sorted;
+}
+
+function inOrder(keys: string[]): boolean {
+  for (let i = 1; i < keys.length; i++) if (keys[i - 1] > keys[i]) return false;
+  return true;
+}
+
+/**
+ * Puts object keys in code-point order in a tree the caller owns (e.g. a fresh sortKeysDeep copy it has since
+ * changed): objects already in order are kept, only the others are rebuilt. Much cheaper than a second copy.
+ */
+export function resortKeysOwned(value: JsonValue): JsonValue {
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) value[i] = resortKeysOwned(value[i]);
+    return value;
+  }
+  if (!isJsonObject(value)) return value;
+  const keys = Object.keys(value);
+  if (inOrder(keys)) {
+    for (const key of keys) {
+      const child = value[key];
+      if (typeof child === 'object' && child !== null) value[key] = resortKeysOwned(child);
+    }
+    return value;
+  }
+  keys.sort(compareStrings);
+  const sorted: JsonObject = {};
+  for (const key of keys) sorted[key] = resortKeysOwned(value[key]);
   return sorted;
 }
 

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { applyWebhookDefaults } from './defaults';
-import { canonicalJson, compareStrings, deepClone, isJsonObject, sortKeysDeep, type JsonObject } from './json';
+import { canonicalJson, compareStrings, isJsonObject, resortKeysOwned, sortKeysDeep, type JsonObject } from './json';
 import type { ResourceRef } from './issues';
 
 export interface ManifestMetadata {
@@ -50,7 +50,8 @@ function cleanStringMap(map: Record<string, string> | undefined, keep: (key: str
  * order. Idempotent, and never mutates its input.
  */
 export function canonicalizeManifest(manifest: Manifest): Manifest {
-  const spec = deepClone(manifest.spec ?? {});
+  // One copy (already in key order); the defaults then only add keys, so re-sorting that copy is cheap.
+  const spec = sortKeysDeep(manifest.spec ?? {}) as JsonObject;
   applyWebhookDefaults(manifest.kind, spec);
   const metadata: ManifestMetadata = {
     name: manifest.metadata.name,
@@ -67,7 +68,7 @@ export function canonicalizeManifest(manifest: Manifest): Manifest {
     apiVersion: manifest.apiVersion,
     kind: manifest.kind,
     metadata: sortedMetadata,
-    spec: sortKeysDeep(spec) as JsonObject,
+    spec: resortKeysOwned(spec) as JsonObject,
   };
 }
 

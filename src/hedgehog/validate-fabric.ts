@@ -15,6 +15,8 @@ export interface FabricEntry {
   manifest: Manifest;
   filePath?: string;
   documentIndex?: number;
+  /** The manifest is already canonical (e.g. a stored, cached one): used as is, and never modified. */
+  canonical?: boolean;
 }
 
 export interface ValidateFabricOptions {
@@ -52,7 +54,7 @@ export function validateFabric(items: ReadonlyArray<Manifest | FabricEntry>, opt
   const resourceIssues: ValidationIssue[] = [];
   for (const item of items) {
     const entry = toEntry(item);
-    const manifest = canonicalizeManifest(entry.manifest);
+    const manifest = entry.canonical ? entry.manifest : canonicalizeManifest(entry.manifest);
     const ref = manifestRef(manifest);
     const first = index.add(manifest);
     if (first) {

@@ -5,6 +5,7 @@ import { manifestRef, type Manifest } from '../hedgehog/manifest';
 import { resourceKey, type ResourceRef, type ValidationIssue } from '../hedgehog/issues';
 import type { FabricEntry } from '../hedgehog/validate-fabric';
 import { validateFabric } from '../hedgehog/validate-fabric';
+import { fabricManifestCache } from './fabric-manifest-cache';
 import { MutationError, UserErrorCode, type UserErrorDetail } from './mutation-error';
 
 /** Every stored resource of a fabric as a manifest, keyed by kind/namespace/name. */
@@ -36,8 +37,8 @@ export interface FabricChange {
 
 /** Validates the fabric as it would be after `change`, reporting only findings about or involving the changed resources. */
 export async function validateFabricChange(em: EntityManager, fabricId: string, change: FabricChange): Promise<ValidationIssue[]> {
-  const stored = await loadFabricManifests(em, fabricId);
-  const entries = new Map<string, FabricEntry>([...stored].map(([key, manifest]) => [key, { manifest }]));
+  const stored = await fabricManifestCache.load(em, fabricId);
+  const entries = new Map<string, FabricEntry>([...stored].map(([key, manifest]) => [key, { manifest, canonical: true }]));
   for (const ref of change.deletes ?? []) entries.delete(resourceKey(ref));
   for (const entry of change.upserts) entries.set(resourceKey(manifestRef(entry.manifest)), entry);
   const focus = [...change.upserts.map((entry) => manifestRef(entry.manifest)), ...(change.deletes ?? [])];
