@@ -59,10 +59,11 @@ export interface NodeProcess {
 /**
  * A Node.js script in its own process (so the load generator's CPU is not the server's), ready when it logs a JSON
  * line whose msg is `readyMessage` with a url. Later output is drained unread (the request logs of a loaded server
- * would otherwise pile up here).
+ * would otherwise pile up here). The per-token rate limit is off (one token drives all the load; the request limits
+ * stay on), unless `env` sets it.
  */
 export async function startNodeProcess(script: string, env: Record<string, string>, readyMessage: string, nodeArgs: string[] = []): Promise<NodeProcess> {
-  const child = spawn(process.execPath, [...nodeArgs, path.resolve(script)], { env: { ...process.env, PORT: '0', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...nodeArgs, path.resolve(script)], { env: { ...process.env, PORT: '0', RATE_LIMIT_PER_SECOND: '0', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr!.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-4000)));
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
