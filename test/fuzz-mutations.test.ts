@@ -41,7 +41,7 @@ import { assertProperty, deepObject, fuzzSeed, hostileInt, hostileJson, hostileS
 import { startTestServer, type TestServer } from './support/test-server';
 
 const SEED = fuzzSeed(20261204);
-const NUM_RUNS = Number(process.env.FUZZ_MUTATION_RUNS ?? 600);
+const NUM_RUNS = Number(process.env.FUZZ_MUTATION_RUNS ?? 400);
 
 /** Codes a GraphQL error may carry; INTERNAL_SERVER_ERROR (an unexpected failure) is not one of them. */
 const KNOWN_ERROR_CODES = new Set([
@@ -392,7 +392,12 @@ function fuzzRequests(): fc.Arbitrary<FuzzRequest> {
 }
 
 function describeRequest(mutation: string, variables: unknown): string {
-  const text = JSON.stringify(variables) ?? String(variables);
+  let text: string;
+  try {
+    text = JSON.stringify(variables) ?? String(variables);
+  } catch (error) {
+    text = `(not printable: ${error instanceof Error ? error.message : String(error)})`;
+  }
   return `${mutation} ${text.length > 1500 ? `${text.slice(0, 1500)}… (${text.length} chars)` : text}`;
 }
 
@@ -458,25 +463,40 @@ describe('mutation fuzzing against a real server', () => {
     const fullId = full.createFabric.fabric.id as string;
     await asAdmin(doc(FuzzCreateFabricDocument), { input: { name: 'fuzz-empty', gitRepositoryId: repositoryId, gitopsDirectory: 'fabrics/two' } });
     await asAdmin(doc(FuzzCreateFabricDocument), { input: { name: 'fuzz-no-repository' } });
-    for (const manifest of MANIFESTS) {
-      await asAdmin(doc(FuzzCreateResourceDocument), { input: { fabricId: fullId, kind: manifest.kind, name: manifest.metadata.name, spec: manifest.spec } });
+    // References must exist first: create in passes until every resource of the valid base fabric is in.
+    let missing = [...MANIFESTS];
+    while (missing.length > 0) {
+      const left: Manifest[] = [];
+      for (const manifest of missing) {
+        const response = await postGraphQL<Record<string, any>, unknown>(server.url, server.adminToken, print(FuzzCreateResourceDocument), { input: { fabricId: fullId, kind: manifest.kind, name: manifest.metadata.name, spec: manifest.spec } });
+        const created = response.data?.createResource;
+        if (created?.resource) pool.add(created.resource.id);
+        else left.push(manifest);
+      }
+      assert.ok(left.length < missing.length, `the base fabric cannot be created: ${left.map((m) => `${m.kind} ${m.metadata.name}`).join(', ')}`);
+      missing = left;
     }
     await asAdmin(doc(FuzzValidateFabricDocument), { fabricId: fullId });
     await asAdmin(doc(FuzzIngestRawFilesDocument), { fabricId: fullId });
 
     // Conflicts come from syncs; without workers they are stored the way the sync stores them.
     const fabricUuid = uuidOf(fullId, 'HedgehogFabric');
-    const resources = await sql<{ id: string; spec: unknown }>(server, `select id, spec from hedgehog_resource where fabric_id = ? and kind in ('VPC', 'Switch', 'External') order by name`, [fabricUuid]);
-    for (const resource of resources) {
+    const resources = await sql<{ id: string; api_version: string; kind: string; name: string; spec: Record<string, unknown> }>(
+      server,
+      `select id, api_version, kind, name, spec from hedgehog_resource where fabric_id = ? and kind in ('VPC', 'Switch', 'External') order by name`,
+      [fabricUuid],
+    );
+    for (const [index, resource] of resources.entries()) {
+      const base = { apiVersion: resource.api_version, kind: resource.kind, metadata: { name: resource.name, namespace: 'default' }, spec: resource.spec };
+      // Even: both sides changed the same field (MERGE refuses); odd: different fields (MERGE applies).
+      const ours = { ...base, metadata: { ...base.metadata, labels: { side: 'ours' } } };
+      const theirs = index % 2 === 0 ? { ...base, metadata: { ...base.metadata, labels: { side: 'theirs' } } } : { ...base, metadata: { ...base.metadata, annotations: { side: 'theirs' } } };
       const conflictId = randomUUID();
-      await sql(server, `insert into resource_conflict (id, resource_id, fabric_id, conflict_type, status, field_paths, base, ours, theirs) values (?, ?, ?, 'concurrent_modification', 'detected', '{spec}', ?::jsonb, ?::jsonb, ?::jsonb)`, [
-        conflictId,
-        resource.id,
-        fabricUuid,
-        JSON.stringify({ spec: resource.spec }),
-        JSON.stringify({ spec: resource.spec }),
-        JSON.stringify({ spec: {} }),
-      ]);
+      await sql(
+        server,
+        `insert into resource_conflict (id, resource_id, fabric_id, conflict_type, status, field_paths, base, ours, theirs) values (?, ?, ?, 'concurrent_modification', 'detected', ?::text[], ?::jsonb, ?::jsonb, ?::jsonb)`,
+        [conflictId, resource.id, fabricUuid, index % 2 === 0 ? '{metadata.labels.side}' : '{}', JSON.stringify(base), JSON.stringify(ours), JSON.stringify(theirs)],
+      );
       await sql(server, `update hedgehog_resource set conflict_status = 'detected' where id = ?`, [resource.id]);
       pool.add(Buffer.from(`ResourceConflict:${conflictId}`).toString('base64url'));
     }
@@ -495,7 +515,9 @@ describe('mutation fuzzing against a real server', () => {
     }
   });
 
-  test(`fuzzed mutations (${NUM_RUNS} runs): never 5xx or INTERNAL_SERVER_ERROR, only known codes, nothing written on failure, server stays up`, async () => {
+  test(`fuzzed mutations (${NUM_RUNS} runs): never 5xx or INTERNAL_SERVER_ERROR, only known codes, nothing written on failure, server stays up`, async (t) => {
+    // How each mutation answered, so a fuzz that only ever hits the same refusal shows in the test output.
+    const outcomes = new Map<string, { applied: number; userErrors: number; errors: number }>();
     const property = fc.asyncProperty(fuzzRequests(), async ({ mutation, variables, role }) => {
       const resolved = resolveIds(variables, pool);
       const what = `${role} ${describeRequest(mutation, resolved)}`;
@@ -503,12 +525,18 @@ describe('mutation fuzzing against a real server', () => {
       // Raw text and any variables: the typed client would not let wrong shapes through.
       const response = await postGraphQL<Record<string, unknown>, unknown>(server.url, tokens[role], print(FUZZ_CASES[mutation].document), resolved);
       const { failed } = checkResponse(mutation, response, what);
+      const tally = outcomes.get(mutation) ?? { applied: 0, userErrors: 0, errors: 0 };
+      if (response.errors?.length) tally.errors++;
+      else if (failed) tally.userErrors++;
+      else tally.applied++;
+      outcomes.set(mutation, tally);
       if (failed) await assertNoWrites(server, before, what);
       else for (const id of collectIds(response.data)) pool.add(id);
       const health = await postGraphQL(server.url, server.adminToken, FuzzHealthDocument);
       assert.ok(health.status === 200 && health.data?.viewer, `${what}: the server is not healthy afterwards (HTTP ${health.status})`);
     });
     await assertProperty('mutation fuzz', property, SEED, NUM_RUNS);
+    for (const [mutation, tally] of [...outcomes].sort()) t.diagnostic(`${mutation}: ${tally.applied} applied, ${tally.userErrors} userErrors, ${tally.errors} GraphQL errors`);
   });
 
   test('regression: unpaired surrogates in variables → BAD_USER_INPUT (HTTP 400), never 500, nothing written', async () => {
