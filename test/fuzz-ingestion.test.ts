@@ -120,6 +120,12 @@ function checkPlan(input: IngestionInput, plan: IngestionPlan, what: string): vo
     }
   }
 
+  for (const file of input.unclaimedManagedFiles) {
+    const results = plan.documents.filter((d) => d.file === file.path);
+    const moved = results.length > 0 && results.every((d) => d.outcome === 'unmanaged');
+    assert.equal(changes.has(file.path) && 'delete' in changes.get(file.path)!, moved, `${what}: ${file.path} ${moved ? 'stays in managed/ though it moved to unmanaged/' : 'is removed though documents of it were imported'}`);
+  }
+
   const keys = plan.resources.map((r) => resourceKey(manifestRef(r.manifest)));
   assert.equal(new Set(keys).size, keys.length, `${what}: an identity is planned twice`);
   for (const resource of plan.resources) {
@@ -196,6 +202,24 @@ describe('ingestion parser and planner fuzzing (unit level)', () => {
     assert.match(kept, /\{apiVersion: vpc\.githedgehog\.com\/v1beta1, kind: VPC, metadata: \{name: Not_Valid\}, spec: \{\}\}/);
     assert.match(kept, /a literal block/);
     assert.equal(parseAllDocuments(kept).length, 3, 'the unmanaged file holds the three documents');
+  });
+
+  test('regression: an invalid managed file no resource claims moves to unmanaged/ once, instead of being copied at every ingestion', () => {
+    const invalid = Buffer.from('apiVersion: vpc.githedgehog.com/v1beta1\nkind: VPC\nmetadata:\n  name: Not_Valid\nspec: {}\n');
+    const input: IngestionInput = {
+      paths,
+      archiveStrategy: ArchiveStrategy.DELETE,
+      operationId: randomUUID(),
+      rawFiles: [],
+      unclaimedManagedFiles: [{ path: 'fab/managed/vpcs/not-valid.yaml', content: invalid }],
+      existingBlobs: new Map([['fab/managed/vpcs/not-valid.yaml', gitBlobSha(invalid)]]),
+      stored: new Map(),
+      archiveLogText: null,
+    };
+    const plan = planIngestion(input);
+    checkPlan(input, plan, 'invalid managed file');
+    assert.deepEqual(written(plan, 'fab/unmanaged/not-valid.yaml'), invalid);
+    assert.ok(plan.changes.some((c) => c.path === 'fab/managed/vpcs/not-valid.yaml' && 'delete' in c), 'the file leaves managed/');
   });
 
   test('regression: a raw file that is not UTF-8 is refused whole and kept byte for byte (unmanaged/ and archive)', () => {

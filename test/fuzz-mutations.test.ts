@@ -146,16 +146,18 @@ function optional<T>(arbitrary: fc.Arbitrary<T>): fc.Arbitrary<T | undefined> {
   return fc.option(arbitrary, { nil: undefined, freq: 2 });
 }
 
-/** An object with only the keys whose value is defined (GraphQL treats absent and undefined alike, JSON drops undefined). */
-function someOf<T extends Record<string, fc.Arbitrary<unknown>>>(fields: T): fc.Arbitrary<Record<string, unknown>> {
-  return fc.record(fields, { requiredKeys: [] }) as fc.Arbitrary<Record<string, unknown>>;
+/** The required fields always, the optional ones sometimes: valid-shaped input (wrong shapes come from wrongShaped). */
+function someOf<T extends Record<string, fc.Arbitrary<unknown>>>(fields: T, required: Array<keyof T & string> = []): fc.Arbitrary<Record<string, unknown>> {
+  return fc.record(fields, { requiredKeys: required }) as fc.Arbitrary<Record<string, unknown>>;
 }
 
-function enumValue(...values: string[]): fc.Arbitrary<unknown> {
-  return fc.oneof({ weight: 6, arbitrary: fc.constantFrom(...values) }, { weight: 1, arbitrary: fc.oneof(hostileString(), fc.constantFrom(values[0].toLowerCase(), 1, true, null)) });
-}
+const enumValue = (...values: string[]) => fc.constantFrom(...values);
+const hostileBoolean = () => fc.boolean();
 
-const hostileBoolean = () => fc.oneof({ weight: 6, arbitrary: fc.boolean() }, { weight: 1, arbitrary: fc.constantFrom('true', 0, 1, null, 'yes') });
+/** Mostly a well-formed value (so that the mutation gets past the first check), else a hostile string. */
+function plausible(valid: fc.Arbitrary<string>): fc.Arbitrary<string> {
+  return fc.oneof({ weight: 1, arbitrary: valid }, { weight: 1, arbitrary: hostileString() });
+}
 
 /** Remote URLs that never leave this machine: loopback ports nothing listens on, local paths, and invalid forms. */
 function hostileUrl(): fc.Arbitrary<unknown> {
@@ -216,12 +218,15 @@ function hostileDate(): fc.Arbitrary<unknown> {
 const MANIFESTS: readonly Manifest[] = baseFabric();
 
 /** A spec as a client may send it: a real one with one value replaced by something hostile, or anything at all. */
+/** JSONObject arguments take objects only (anything else is a wrong shape): wrap the rest. */
+const asObject = (value: unknown): Record<string, unknown> => (value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : { value });
+
 function hostileSpec(): fc.Arbitrary<unknown> {
   return fc.oneof(
     { weight: 2, arbitrary: fc.constantFrom(...MANIFESTS).map((m) => m.spec) },
-    { weight: 4, arbitrary: fc.tuple(fc.constantFrom(...MANIFESTS), fc.nat(), hostileJson()).map(([m, pick, value]) => replaceSomewhere(m.spec, pick, value)) },
-    { weight: 2, arbitrary: hostileJson() },
-    { weight: 1, arbitrary: fc.constantFrom({}, [], 'spec', 1, null, { __proto__: { polluted: true } }, JSON.parse('{"__proto__": {"polluted": true}}'), deepObject(63), deepObject(64)) },
+    { weight: 4, arbitrary: fc.tuple(fc.constantFrom(...MANIFESTS), fc.nat(), hostileJson()).map(([m, pick, value]) => asObject(replaceSomewhere(m.spec, pick, value))) },
+    { weight: 2, arbitrary: hostileJson().map(asObject) },
+    { weight: 1, arbitrary: fc.constantFrom({}, JSON.parse('{"__proto__": {"polluted": true}}'), { constructor: { prototype: 1 } }, deepObject(63), deepObject(64)) },
   );
 }
 
@@ -229,7 +234,7 @@ function stringMap(): fc.Arbitrary<unknown> {
   return fc.oneof(
     { weight: 3, arbitrary: fc.dictionary(hostileString(), hostileString(), { maxKeys: 4 }) },
     { weight: 1, arbitrary: fc.dictionary(hostileString(), hostileJson(), { maxKeys: 3 }) },
-    { weight: 1, arbitrary: fc.constantFrom({ 'app.kubernetes.io/name': 'ok' }, { '': 'empty key' }, { [`${'k'.repeat(318)}`]: 'v' }, [], 'labels') },
+    { weight: 1, arbitrary: fc.constantFrom({ 'app.kubernetes.io/name': 'ok' }, { '': 'empty key' }, { [`${'k'.repeat(318)}`]: 'v' }, { note: '\uD800' }, { '\uDC00': 'key' }) },
   );
 }
 
@@ -239,11 +244,11 @@ const credentials = () => someOf({ token: hostileString(), username: hostileStri
 
 function repositoryFields() {
   return {
-    name: hostileString(),
+    name: plausible(fc.stringMatching(/^[a-z][a-z0-9 -]{0,30}$/)),
     url: hostileUrl(),
     provider: enumValue('GITHUB', 'GITLAB', 'BITBUCKET', 'AZURE', 'GENERIC'),
     authenticationType: enumValue('NONE', 'TOKEN', 'BASIC', 'SSH_KEY'),
-    credentials: fc.oneof(credentials(), fc.constant(null)),
+    credentials: credentials(),
     defaultBranch: fc.oneof(hostileString(), fc.constantFrom('main', 'release/1.0', 'feature/../x', 'a..b', '@{u}', 'x.lock')),
     description: hostileString(),
     validateSsl: hostileBoolean(),
@@ -258,10 +263,10 @@ function repositoryFields() {
 
 function fabricFields() {
   return {
-    name: fc.oneof(hostileString(), fc.stringMatching(/^[a-z][a-z0-9-]{0,20}$/)),
+    name: plausible(fc.stringMatching(/^[a-z][a-z0-9-]{0,20}$/)),
     description: hostileString(),
     status: enumValue('PLANNED', 'ACTIVE', 'MAINTENANCE', 'DECOMMISSIONED'),
-    gitRepositoryId: fc.oneof({ weight: 4, arbitrary: idOf('GitRepository') }, { weight: 1, arbitrary: fc.constant(null) }),
+    gitRepositoryId: idOf('GitRepository'),
     gitopsDirectory: fc.oneof(hostileString(), fc.constantFrom('', '/', 'fabrics/one', 'fabrics/one/sub', 'fabrics', './fabrics//two/', 'fabrics/../etc', '.git/hooks', ' spaced /x')),
     syncInterval: hostileInt(),
     archiveStrategy: enumValue('DELETE', 'RENAME_WITH_EXTENSION'),
@@ -281,18 +286,18 @@ const FUZZ_CASES: Record<string, FuzzCase> = {
   cancelSyncOperation: { document: doc(FuzzCancelSyncOperationDocument), variables: fc.record({ id: idOf('SyncOperation') }) },
   createApiToken: {
     document: doc(FuzzCreateApiTokenDocument),
-    variables: fc.record({ input: someOf({ userId: idOf('User'), name: hostileString(), expiresAt: hostileDate() }) }),
+    variables: fc.record({ input: someOf({ userId: idOf('User'), name: plausible(fc.stringMatching(/^[a-z][a-z0-9 -]{0,30}$/)), expiresAt: hostileDate() }, ['userId', 'name']) }),
   },
-  createFabric: { document: doc(FuzzCreateFabricDocument), variables: fc.record({ input: someOf(fabricFields()) }) },
-  createGitRepository: { document: doc(FuzzCreateGitRepositoryDocument), variables: fc.record({ input: someOf(repositoryFields()) }) },
+  createFabric: { document: doc(FuzzCreateFabricDocument), variables: fc.record({ input: someOf(fabricFields(), ['name']) }) },
+  createGitRepository: { document: doc(FuzzCreateGitRepositoryDocument), variables: fc.record({ input: someOf(repositoryFields(), ['name', 'url']) }) },
   createResource: {
     document: doc(FuzzCreateResourceDocument),
     variables: fc.oneof(
       // A real kind with its own spec, one value of it hostile: the per-kind validators run deep.
       fc
-        .record({ manifest: fc.constantFrom(...MANIFESTS), fabricId: idOf('HedgehogFabric'), name: optional(resourceName()), pick: fc.nat(), value: hostileJson(), keep: fc.boolean() })
-        .map(({ manifest, fabricId, name, pick, value, keep }) => ({
-          input: { fabricId, kind: manifest.kind, name: name ?? manifest.metadata.name, spec: keep ? manifest.spec : replaceSomewhere(manifest.spec, pick, value) },
+        .record({ manifest: fc.constantFrom(...MANIFESTS), fabricId: idOf('HedgehogFabric'), name: optional(resourceName()), pick: fc.nat(), value: hostileJson(), keep: fc.boolean(), metadata: someOf({ labels: stringMap(), annotations: stringMap() }) })
+        .map(({ manifest, fabricId, name, pick, value, keep, metadata }) => ({
+          input: { fabricId, kind: manifest.kind, name: name ?? manifest.metadata.name, spec: keep ? manifest.spec : replaceSomewhere(manifest.spec, pick, value), ...metadata },
         })),
       fc.record({
         input: someOf({
@@ -304,28 +309,28 @@ const FUZZ_CASES: Record<string, FuzzCase> = {
           spec: hostileSpec(),
           labels: stringMap(),
           annotations: stringMap(),
-        }),
+        }, ['fabricId', 'kind', 'name', 'spec']),
       }),
     ),
   },
   createUser: {
     document: doc(FuzzCreateUserDocument),
-    variables: fc.record({ input: someOf({ username: fc.oneof(hostileString(), fc.stringMatching(/^[a-z][a-z0-9._@-]{0,20}$/)), role: enumValue('VIEWER', 'OPERATOR', 'ADMIN'), tokenName: hostileString() }) }),
+    variables: fc.record({ input: someOf({ username: plausible(fc.stringMatching(/^[a-z][a-z0-9._@-]{0,20}$/)), role: enumValue('VIEWER', 'OPERATOR', 'ADMIN'), tokenName: hostileString() }, ['username', 'role']) }),
   },
   deleteFabric: { document: doc(FuzzDeleteFabricDocument), variables: fc.record({ id: idOf('HedgehogFabric', { deletable: true }) }) },
   deleteGitRepository: { document: doc(FuzzDeleteGitRepositoryDocument), variables: fc.record({ id: idOf('GitRepository', { deletable: true }) }) },
   deleteResource: {
     document: doc(FuzzDeleteResourceDocument),
-    variables: someOf({ id: idOf('HedgehogResource', { deletable: true }), expectedVersion: hostileInt() }),
+    variables: someOf({ id: idOf('HedgehogResource', { deletable: true }), expectedVersion: hostileInt() }, ['id']),
   },
   ingestRawFiles: { document: doc(FuzzIngestRawFilesDocument), variables: fc.record({ fabricId: idOf('HedgehogFabric') }) },
   initializeGitopsDirectory: {
     document: doc(FuzzInitializeGitopsDirectoryDocument),
-    variables: someOf({ fabricId: idOf('HedgehogFabric'), force: hostileBoolean() }),
+    variables: someOf({ fabricId: idOf('HedgehogFabric'), force: hostileBoolean() }, ['fabricId', 'force']),
   },
   resolveConflict: {
     document: doc(FuzzResolveConflictDocument),
-    variables: someOf({ conflictId: idOf('ResourceConflict'), strategy: enumValue('GUI_WINS', 'GIT_WINS', 'MERGE', 'MANUAL'), mergedSpec: hostileSpec() }),
+    variables: someOf({ conflictId: idOf('ResourceConflict'), strategy: enumValue('GUI_WINS', 'GIT_WINS', 'MERGE', 'MANUAL'), mergedSpec: hostileSpec() }, ['conflictId', 'strategy']),
   },
   revokeApiToken: { document: doc(FuzzRevokeApiTokenDocument), variables: fc.record({ id: idOf('ApiToken', { deletable: true }) }) },
   syncFabric: {
@@ -335,7 +340,7 @@ const FUZZ_CASES: Record<string, FuzzCase> = {
       direction: enumValue('GIT_TO_GUI', 'GUI_TO_GIT', 'BIDIRECTIONAL', 'DISABLED'),
       dryRun: hostileBoolean(),
       mode: enumValue('DIRECT_PUSH', 'PULL_REQUEST'),
-    }),
+    }, ['fabricId', 'direction', 'dryRun']),
   },
   testGitRepositoryConnection: { document: doc(FuzzTestGitRepositoryConnectionDocument), variables: fc.record({ id: idOf('GitRepository') }) },
   updateFabric: { document: doc(FuzzUpdateFabricDocument), variables: fc.record({ id: idOf('HedgehogFabric'), input: someOf(fabricFields()) }) },

@@ -267,6 +267,13 @@ export function planIngestion(input: IngestionInput): IngestionPlan {
     for (const d of documents) if (d.file === file && d.outcome === 'unmanaged') d.unmanagedFile = target;
   }
 
+  // A managed file none of whose documents could be imported now lives in unmanaged/: it leaves managed/, or every
+  // later ingestion would find it unclaimed again and copy it to unmanaged/ once more.
+  for (const file of input.unclaimedManagedFiles) {
+    const ofFile = documents.filter((d) => d.file === file.path);
+    if (ofFile.length > 0 && ofFile.every((d) => d.outcome === 'unmanaged')) remove(file.path);
+  }
+
   // 6. Archive every raw file that was read, and log it.
   const archived: IngestionPlan['archived'] = [];
   for (const file of input.rawFiles) {
