@@ -92,6 +92,34 @@ class IdPool {
   }
 }
 
+/** A valid request with one of its values (chosen by `pick`) replaced by a hostile string: deep paths, one bad value. */
+class OneHostileValue {
+  constructor(
+    readonly template: Record<string, unknown>,
+    readonly pick: number,
+    readonly value: string,
+  ) {}
+
+  resolve(pool: IdPool): unknown {
+    return replaceSomewhere(resolveIds(this.template, pool), this.pick, this.value);
+  }
+}
+
+/** Valid variables for the mutations that create or change rows; `n` keeps names apart. */
+const VALID_TEMPLATES: Record<string, (n: number) => Record<string, unknown>> = {
+  createGitRepository: (n) => ({ input: { name: `fuzz-repo-${n}`, url: `https://127.0.0.1:9/r${n}.git`, description: 'fuzz', defaultBranch: 'main', pushBranch: 'hnp/push', commitAuthorName: 'Fuzz Bot', commitAuthorEmail: 'bot@example.net', webhookSecret: 'secret', authenticationType: 'TOKEN', credentials: { token: 'tok', username: 'user' } } }),
+  updateGitRepository: (n) => ({ id: new KnownId('GitRepository', n, false), input: { description: 'fuzz', commitAuthorName: 'Fuzz Bot', commitAuthorEmail: 'bot@example.net', webhookSecret: 'secret', pushBranch: 'hnp/push' } }),
+  createFabric: (n) => ({ input: { name: `fuzz-fabric-${n}`, description: 'fuzz', gitRepositoryId: new KnownId('GitRepository', n, false), gitopsDirectory: `fabrics/f${n}`, syncInterval: 60 } }),
+  updateFabric: (n) => ({ id: new KnownId('HedgehogFabric', n, false), input: { description: 'fuzz', syncInterval: 120 } }),
+  createResource: (n) => ({
+    input: { fabricId: new KnownId('HedgehogFabric', 0, false), kind: 'VPC', name: `vpc-fuzz-${n}`, spec: { subnets: { default: { subnet: `10.0.${20 + (n % 200)}.0/24`, vlan: 1100 + (n % 200) } } }, labels: { team: 'fuzz' }, annotations: { note: 'fuzz' } },
+  }),
+  updateResource: (n) => ({ id: new KnownId('HedgehogResource', n, false), input: { labels: { team: 'fuzz' }, annotations: { note: 'fuzz' } } }),
+  createUser: (n) => ({ input: { username: `fuzz-user-${n}`, role: 'VIEWER', tokenName: 'first' } }),
+  createApiToken: (n) => ({ input: { userId: new KnownId('User', n, false), name: 'fuzz token' } }),
+  resolveConflict: (n) => ({ conflictId: new KnownId('ResourceConflict', n, false), strategy: 'GUI_WINS' }),
+};
+
 /** Replaces every KnownId inside `value` with a real global ID. */
 function resolveIds(value: unknown, pool: IdPool): unknown {
   if (value instanceof KnownId) return pool.resolve(value);
@@ -387,13 +415,15 @@ interface FuzzRequest {
 }
 
 function fuzzRequests(): fc.Arbitrary<FuzzRequest> {
-  return fc.constantFrom(...Object.keys(FUZZ_CASES)).chain((mutation) =>
-    fc.record({
+  return fc.constantFrom(...Object.keys(FUZZ_CASES)).chain((mutation) => {
+    const template = VALID_TEMPLATES[mutation];
+    const oneHostile = template ? [{ weight: 3, arbitrary: fc.tuple(fc.nat(), fc.nat(), hostileString()).map(([n, pick, value]) => new OneHostileValue(template(n), pick, value) as unknown) }] : [];
+    return fc.record({
       mutation: fc.constant(mutation),
-      variables: fc.oneof({ weight: 4, arbitrary: FUZZ_CASES[mutation].variables as fc.Arbitrary<unknown> }, { weight: 1, arbitrary: wrongShaped(FUZZ_CASES[mutation].variables) }),
-      role: fc.constantFrom<Role>('admin', 'admin', 'admin', 'admin', 'admin', 'operator', 'operator', 'viewer'),
-    }),
-  );
+      variables: fc.oneof({ weight: 4, arbitrary: FUZZ_CASES[mutation].variables as fc.Arbitrary<unknown> }, { weight: 1, arbitrary: wrongShaped(FUZZ_CASES[mutation].variables) }, ...oneHostile),
+      role: fc.constantFrom<Role>('admin', 'admin', 'admin', 'admin', 'admin', 'admin', 'admin', 'admin', 'operator', 'viewer'),
+    });
+  });
 }
 
 function describeRequest(mutation: string, variables: unknown): string {
@@ -524,7 +554,7 @@ describe('mutation fuzzing against a real server', () => {
     // How each mutation answered, so a fuzz that only ever hits the same refusal shows in the test output.
     const outcomes = new Map<string, { applied: number; userErrors: number; errors: number }>();
     const property = fc.asyncProperty(fuzzRequests(), async ({ mutation, variables, role }) => {
-      const resolved = resolveIds(variables, pool);
+      const resolved = variables instanceof OneHostileValue ? variables.resolve(pool) : resolveIds(variables, pool);
       const what = `${role} ${describeRequest(mutation, resolved)}`;
       const before = await dbSnapshot(server);
       // Raw text and any variables: the typed client would not let wrong shapes through.
