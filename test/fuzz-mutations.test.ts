@@ -574,6 +574,17 @@ describe('mutation fuzzing against a real server', () => {
     for (const [mutation, tally] of [...outcomes].sort()) t.diagnostic(`${mutation}: ${tally.applied} applied, ${tally.userErrors} userErrors, ${tally.errors} GraphQL errors`);
   });
 
+  test('regression: an input with more than 50 unknown fields → BAD_USER_INPUT, not INTERNAL_SERVER_ERROR, nothing written', async () => {
+    const before = await dbSnapshot(server);
+    const input = { name: 'too-many-fields', ...Object.fromEntries(Array.from({ length: 60 }, (_, i) => [`k${i}`, i])) };
+    const response = await postGraphQL<Record<string, unknown>, unknown>(server.url, server.adminToken, print(FuzzCreateFabricDocument), { input });
+    assert.ok(response.status < 500, `HTTP ${response.status}`);
+    assert.ok((response.errors ?? []).length > 0);
+    for (const error of response.errors ?? []) assert.equal(error.extensions?.code, 'BAD_USER_INPUT', JSON.stringify(error));
+    assert.ok(response.errors!.some((error) => /Too many errors processing variables/.test(error.message)));
+    await assertNoWrites(server, before, 'createFabric with 60 unknown fields');
+  });
+
   test('regression: unpaired surrogates in variables → BAD_USER_INPUT (HTTP 400), never 500, nothing written', async () => {
     const fabricId = pool.resolve(new KnownId('HedgehogFabric', 0, false));
     const cases: Array<[string, unknown]> = [

@@ -20,6 +20,8 @@ const CLIENT_CODES = new Set([
   'OPERATION_RESOLUTION_FAILURE',
 ]);
 
+const TOO_MANY_VARIABLE_ERRORS = 'Too many errors processing variables';
+
 export function createApollo(schema: GraphQLSchema, httpServer: Server, log: Logger, plugins: ApolloServerPlugin<GraphQLContext>[]): ApolloServer<GraphQLContext> {
   return new ApolloServer<GraphQLContext>({
     schema,
@@ -30,6 +32,11 @@ export function createApollo(schema: GraphQLSchema, httpServer: Server, log: Log
     formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
       const code = formatted.extensions?.code;
       if (typeof code === 'string' && CLIENT_CODES.has(code)) return formatted;
+      // graphql-js gives up coercing variables after 50 errors (e.g. an input with 60 unknown fields) with an error
+      // Apollo reports as INTERNAL_SERVER_ERROR: it is still the client's input, not a server failure.
+      if (!formatted.path && formatted.message.startsWith(TOO_MANY_VARIABLE_ERRORS)) {
+        return { ...formatted, extensions: { ...formatted.extensions, code: 'BAD_USER_INPUT' } };
+      }
       log.error({ err: error, path: formatted.path }, 'unexpected error while executing GraphQL');
       return { message: 'Internal server error', path: formatted.path, locations: formatted.locations, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
     },
