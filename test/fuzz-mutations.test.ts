@@ -37,7 +37,7 @@ import { baseFabric } from './hedgehog/base-fabric';
 import { assertNoWrites, dbSnapshot, missingId, sql, uuidOf } from './support/db-state';
 import { BareRepository } from './support/git-fixtures';
 import { postGraphQL, type GraphQLResponse } from './support/graphql-client';
-import { assertProperty, deepObject, fuzzSeed, hostileInt, hostileJson, hostileString, replaceSomewhere } from './support/fuzz-values';
+import { assertProperty, deepObject, fuzzSeed, hostileInt, hostileJson, hostileString, NASTY_STRINGS, replaceSomewhere } from './support/fuzz-values';
 import { startTestServer, type TestServer } from './support/test-server';
 
 const SEED = fuzzSeed(20261204);
@@ -417,7 +417,9 @@ interface FuzzRequest {
 function fuzzRequests(): fc.Arbitrary<FuzzRequest> {
   return fc.constantFrom(...Object.keys(FUZZ_CASES)).chain((mutation) => {
     const template = VALID_TEMPLATES[mutation];
-    const oneHostile = template ? [{ weight: 3, arbitrary: fc.tuple(fc.nat(), fc.nat(), hostileString()).map(([n, pick, value]) => new OneHostileValue(template(n), pick, value) as unknown) }] : [];
+    const oneHostile = template
+      ? [{ weight: 4, arbitrary: fc.tuple(fc.nat(), fc.nat(), fc.oneof(fc.constantFrom(...NASTY_STRINGS), hostileString())).map(([n, pick, value]) => new OneHostileValue(template(n), pick, value) as unknown) }]
+      : [];
     return fc.record({
       mutation: fc.constant(mutation),
       variables: fc.oneof({ weight: 4, arbitrary: FUZZ_CASES[mutation].variables as fc.Arbitrary<unknown> }, { weight: 1, arbitrary: wrongShaped(FUZZ_CASES[mutation].variables) }, ...oneHostile),
