@@ -25,8 +25,8 @@ import { aliasBomb, rawFileBytes, rawFileName } from './support/raw-file-mutatio
 import { startTestServer, type TestServer } from './support/test-server';
 
 const SEED = fuzzSeed(4122026);
-const PLAN_RUNS = Number(process.env.FUZZ_PLAN_RUNS ?? 80);
-const E2E_RUNS = Number(process.env.FUZZ_INGEST_RUNS ?? 10);
+const PLAN_RUNS = Number(process.env.FUZZ_PLAN_RUNS ?? 50);
+const E2E_RUNS = Number(process.env.FUZZ_INGEST_RUNS ?? 12);
 
 const SAMPLES: readonly Buffer[] = listSampleFiles().map((file) => Buffer.from(readSample(file), 'utf8'));
 const ARCHIVE_LOGS: ReadonlyArray<string | null> = [null, '', 'entries: [', 'entries: 5', '{{{', aliasBomb(9), 'entries:\n  - {file: raw/old.yaml}\n'];
