@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import { parse, stringify } from 'yaml';
 import { ArchiveStrategy, ResourceState } from '../entities/enums';
 import { resourceKey, type ValidationIssue } from '../hedgehog/issues';
@@ -15,7 +16,8 @@ export const ARCHIVE_LOG_LIMIT = 1000;
 
 export interface SourceFile {
   path: string;
-  text: string;
+  /** The file's bytes as stored in Git: archived and moved to unmanaged/ unchanged. */
+  content: Buffer;
 }
 
 export interface StoredResource {
@@ -114,15 +116,15 @@ export function planIngestion(input: IngestionInput): IngestionPlan {
   const changes = new Map<string, FileChange>();
   const written = new Set<string>();
   const taken = (path: string) => input.existingBlobs.has(path) || written.has(path);
-  const write = (path: string, content: string) => {
+  const write = (path: string, content: string | Buffer) => {
     changes.set(path, { path, content });
     written.add(path);
   };
   const remove = (path: string) => changes.set(path, { path, delete: true });
 
   const documents: DocumentResult[] = [];
-  const rejected = new Map<string, Array<{ index: number | null; source: string; issues: ValidationIssue[] }>>();
-  const reject = (file: string, index: number | null, source: string, issues: ValidationIssue[], manifest?: Manifest) => {
+  const rejected = new Map<string, Array<{ index: number | null; source: string | Buffer; issues: ValidationIssue[] }>>();
+  const reject = (file: string, index: number | null, source: string | Buffer, issues: ValidationIssue[], manifest?: Manifest) => {
     const list = rejected.get(file);
     if (list) list.push({ index, source, issues });
     else rejected.set(file, [{ index, source, issues }]);
@@ -132,10 +134,16 @@ export function planIngestion(input: IngestionInput): IngestionPlan {
   // 1. Parse every raw file and every unclaimed managed file into candidate documents.
   const candidates: Candidate[] = [];
   const parseInto = (file: SourceFile, origin: Candidate['origin']) => {
-    const parsed = parseManifests(file.text, { filePath: file.path });
+    // Decoding would replace invalid bytes with U+FFFD: such a file is kept whole, byte for byte.
+    if (!isUtf8(file.content)) {
+      reject(file.path, null, file.content, [issue(file.path, undefined, 'ingestion.not-utf8', 'the file is not valid UTF-8 text; save it as UTF-8 and drop it into raw/ again')]);
+      return;
+    }
+    const text = file.content.toString('utf8');
+    const parsed = parseManifests(text, { filePath: file.path });
     // Splitting a file into document sources costs a second parse: only files with rejections need it.
     let texts: string[] | undefined;
-    const sourceOf = (index: number) => (texts ??= documentSources(file.text))[index];
+    const sourceOf = (index: number) => (texts ??= documentSources(text))[index];
     const byIndex = new Map<number, ValidationIssue[]>();
     const fileIssues: ValidationIssue[] = [];
     for (const found of parsed.issues) {
@@ -143,7 +151,7 @@ export function planIngestion(input: IngestionInput): IngestionPlan {
       else byIndex.set(found.documentIndex, [...(byIndex.get(found.documentIndex) ?? []), found]);
     }
     if (fileIssues.length > 0 && parsed.manifests.length === 0) {
-      reject(file.path, null, file.text, fileIssues);
+      reject(file.path, null, file.content, fileIssues);
       return;
     }
     const withManifest = new Set(parsed.manifests.map((m) => m.documentIndex));
@@ -246,7 +254,7 @@ export function planIngestion(input: IngestionInput): IngestionPlan {
     const name = FabricPaths.basename(file);
     const target = freePath(`${paths.unmanaged}/${name}`, taken);
     const whole = entries.length === 1 && entries[0].index === null;
-    write(target, whole ? entries[0].source : entries.map((e) => e.source).join('\n---\n') + '\n');
+    write(target, whole ? entries[0].source : entries.map((e) => e.source.toString()).join('\n---\n') + '\n');
     write(`${target}.errors.yaml`, stringify({
       source: file,
       operation: input.operationId,
@@ -259,6 +267,13 @@ export function planIngestion(input: IngestionInput): IngestionPlan {
     for (const d of documents) if (d.file === file && d.outcome === 'unmanaged') d.unmanagedFile = target;
   }
 
+  // A managed file none of whose documents could be imported now lives in unmanaged/: it leaves managed/, or every
+  // later ingestion would find it unclaimed again and copy it to unmanaged/ once more.
+  for (const file of input.unclaimedManagedFiles) {
+    const ofFile = documents.filter((d) => d.file === file.path);
+    if (ofFile.length > 0 && ofFile.every((d) => d.outcome === 'unmanaged')) remove(file.path);
+  }
+
   // 6. Archive every raw file that was read, and log it.
   const archived: IngestionPlan['archived'] = [];
   for (const file of input.rawFiles) {
@@ -266,7 +281,7 @@ export function planIngestion(input: IngestionInput): IngestionPlan {
     let archivedAs: string | null = null;
     if (input.archiveStrategy === ArchiveStrategy.RENAME_WITH_EXTENSION) {
       archivedAs = freePath(`${file.path}.archived`, taken);
-      write(archivedAs, file.text);
+      write(archivedAs, file.content);
     }
     archived.push({ file: file.path, archivedAs });
   }

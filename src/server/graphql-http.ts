@@ -26,6 +26,8 @@ const CLIENT_CODES = new Set([
   ...Object.values(LimitCode),
 ]);
 
+const TOO_MANY_VARIABLE_ERRORS = 'Too many errors processing variables';
+
 export function createApollo(schema: GraphQLSchema, httpServer: Server, log: Logger, limits: RequestLimits, plugins: ApolloServerPlugin<GraphQLContext>[]): ApolloServer<GraphQLContext> {
   return new ApolloServer<GraphQLContext>({
     schema,
@@ -49,6 +51,11 @@ export function createApollo(schema: GraphQLSchema, httpServer: Server, log: Log
       if (isDatabaseUnavailable(error)) {
         log.warn({ err: error, path: formatted.path }, 'database unavailable while executing GraphQL');
         return { message: DATABASE_UNAVAILABLE_MESSAGE, path: formatted.path, locations: formatted.locations, extensions: { code: DATABASE_UNAVAILABLE } };
+      }
+      // graphql-js gives up coercing variables after 50 errors (e.g. an input with 60 unknown fields) with an error
+      // Apollo reports as INTERNAL_SERVER_ERROR: it is still the client's input, not a server failure.
+      if (!formatted.path && formatted.message.startsWith(TOO_MANY_VARIABLE_ERRORS)) {
+        return { ...formatted, extensions: { ...formatted.extensions, code: 'BAD_USER_INPUT' } };
       }
       log.error({ err: error, path: formatted.path }, 'unexpected error while executing GraphQL');
       return { message: 'Internal server error', path: formatted.path, locations: formatted.locations, extensions: { code: 'INTERNAL_SERVER_ERROR' } };

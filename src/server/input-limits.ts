@@ -7,21 +7,32 @@ export const MAX_INPUT_DEPTH = 64;
 
 const NUL = '\u0000';
 const NUL_MESSAGE = 'input strings must not contain NUL (U+0000) characters';
+// JSON.stringify escapes a lone surrogate as "\udXXX", which PostgreSQL's jsonb refuses; text columns would store U+FFFD.
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+const SURROGATE_MESSAGE = 'input strings must be well-formed Unicode (no unpaired surrogate code units)';
+
+function stringProblem(value: string): string | undefined {
+  if (value.includes(NUL)) return NUL_MESSAGE;
+  if (LONE_SURROGATE.test(value)) return SURROGATE_MESSAGE;
+  return undefined;
+}
 const DEPTH_MESSAGE = `input values must not nest more than ${MAX_INPUT_DEPTH} levels deep`;
 
-/** Walks variables without recursion (they may be arbitrarily deep): NUL characters in strings or keys, excessive nesting. */
+/** Walks variables without recursion (they may be arbitrarily deep): NUL characters or lone surrogates in strings or keys, excessive nesting. */
 export function inputValueProblem(value: unknown): string | undefined {
   const stack: Array<{ value: unknown; depth: number }> = [{ value, depth: 0 }];
   while (stack.length > 0) {
     const { value: current, depth } = stack.pop()!;
     if (typeof current === 'string') {
-      if (current.includes(NUL)) return NUL_MESSAGE;
+      const problem = stringProblem(current);
+      if (problem) return problem;
       continue;
     }
     if (current === null || typeof current !== 'object') continue;
     if (depth >= MAX_INPUT_DEPTH) return DEPTH_MESSAGE;
     for (const [key, item] of Object.entries(current)) {
-      if (key.includes(NUL)) return NUL_MESSAGE;
+      const problem = stringProblem(key);
+      if (problem) return problem;
       stack.push({ value: item, depth: depth + 1 });
     }
   }
@@ -55,7 +66,8 @@ export function documentLiteralProblem(document: DocumentNode): string | undefin
 
 /**
  * Refuses, before execution, input that no resolver can store or validate safely: PostgreSQL text and jsonb cannot
- * hold U+0000 (such writes failed with a 500), and very deep JSON exhausted the stack of recursive validators.
+ * hold U+0000 and jsonb refuses unpaired surrogates (such writes failed with a 500), and very deep JSON exhausted the
+ * stack of recursive validators.
  * The client gets HTTP 400 with code BAD_USER_INPUT.
  */
 export function inputLimitsPlugin(): ApolloServerPlugin<GraphQLContext> {

@@ -24,7 +24,7 @@ async function readAll(snapshot: GitSnapshot, paths: string[]): Promise<SourceFi
   for (let i = 0; i < paths.length; i += 256) {
     const chunk = paths.slice(i, i + 256);
     const contents = await Promise.all(chunk.map((path) => snapshot.readFile(path)));
-    chunk.forEach((path, index) => files.push({ path, text: contents[index]?.toString('utf8') ?? '' }));
+    chunk.forEach((path, index) => files.push({ path, content: contents[index] ?? Buffer.alloc(0) }));
   }
   return files;
 }
