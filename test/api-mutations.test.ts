@@ -292,6 +292,9 @@ describe('mutations', () => {
       { what: 'commitAuthorEmail with a space', input: { commitAuthorEmail: 'a b@example.com' }, field: ['input', 'commitAuthorEmail'] },
       { what: 'commitAuthorEmail empty', input: { commitAuthorEmail: '' }, field: ['input', 'commitAuthorEmail'] },
       { what: 'commitAuthorName blank', input: { commitAuthorName: '   ' }, field: ['input', 'commitAuthorName'] },
+      { what: 'commitAuthorName with a newline', input: { commitAuthorName: 'Bot\nInjected: header' }, field: ['input', 'commitAuthorName'] },
+      { what: 'commitAuthorName with angle brackets', input: { commitAuthorName: 'Bot <evil@example.com>' }, field: ['input', 'commitAuthorName'] },
+      { what: 'commitAuthorEmail with angle brackets', input: { commitAuthorEmail: '<a@example.com>' }, field: ['input', 'commitAuthorEmail'] },
       { what: 'name blank', input: { name: '   ' }, field: ['input', 'name'] },
       { what: 'name too long', input: { name: 'r'.repeat(201) }, field: ['input', 'name'] },
     ];

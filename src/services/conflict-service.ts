@@ -48,15 +48,22 @@ export async function resolveConflict(
     }
   }
 
-  const claimed = await em.nativeUpdate(ResourceConflict, { id: conflict.id, status: ConflictStatus.DETECTED }, { status: ConflictStatus.RESOLVING });
-  if (claimed === 0) throw MutationError.single(UserErrorCode.INVALID_STATE, ['conflictId'], 'the conflict changed meanwhile; reload it');
-  await em.nativeUpdate(HedgehogResource, { id: conflict.resource.id }, { conflictStatus: ConflictStatus.RESOLVING });
-  const operation = await sync.enqueue({
-    fabricId: conflict.fabric.id,
-    operationType: SyncOperationType.CONFLICT_RESOLUTION,
-    initiatedById: actor.id,
-    details: { conflictId: conflict.id, strategy, ...(mergedSpec ? { mergedSpec } : {}), resolvedById: actor.id },
+  // One transaction: a conflict marked resolving always has its operation queued (or neither happened).
+  const operation = await em.transactional(async (trx) => {
+    const claimed = await trx.nativeUpdate(ResourceConflict, { id: conflict.id, status: ConflictStatus.DETECTED }, { status: ConflictStatus.RESOLVING });
+    if (claimed === 0) throw MutationError.single(UserErrorCode.INVALID_STATE, ['conflictId'], 'the conflict changed meanwhile; reload it');
+    await trx.nativeUpdate(HedgehogResource, { id: conflict.resource.id }, { conflictStatus: ConflictStatus.RESOLVING });
+    return sync.insertOperation(
+      {
+        fabricId: conflict.fabric.id,
+        operationType: SyncOperationType.CONFLICT_RESOLUTION,
+        initiatedById: actor.id,
+        details: { conflictId: conflict.id, strategy, ...(mergedSpec ? { mergedSpec } : {}), resolvedById: actor.id },
+      },
+      trx,
+    );
   });
+  await sync.announceQueued(operation);
   await em.refresh(conflict);
   return { conflict, operationId: operation.id };
 }

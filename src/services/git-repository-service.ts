@@ -20,7 +20,9 @@ export interface StoredGitCredentials {
   passphrase?: string;
 }
 
-const EMAIL = /^[^\s@]+@[^\s@]+$/;
+const EMAIL = /^[^\s@<>]+@[^\s@<>]+$/;
+// A commit signature is "Name <email>": angle brackets and control characters would break it (libgit2 refuses them).
+const SIGNATURE_UNSAFE = /[<>\u0000-\u001f\u007f]/;
 
 type RepositoryFields = Partial<CreateGitRepositoryInput>;
 
@@ -44,6 +46,8 @@ function checkFields(input: RepositoryFields, errors: ErrorCollector): void {
   }
   if (input.commitAuthorName !== undefined && (input.commitAuthorName.trim().length === 0 || input.commitAuthorName.length > 100)) {
     errors.add(V, ['input', 'commitAuthorName'], 'commitAuthorName must be 1 to 100 characters');
+  } else if (input.commitAuthorName !== undefined && SIGNATURE_UNSAFE.test(input.commitAuthorName)) {
+    errors.add(V, ['input', 'commitAuthorName'], 'commitAuthorName must not contain "<", ">" or control characters (it becomes the commit author)');
   }
   if (input.commitAuthorEmail !== undefined && (!EMAIL.test(input.commitAuthorEmail) || input.commitAuthorEmail.length > 254)) {
     errors.add(V, ['input', 'commitAuthorEmail'], 'commitAuthorEmail must be an e-mail address');

@@ -1,4 +1,4 @@
-import type { MikroORM } from '@mikro-orm/postgresql';
+import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import type { Logger } from 'pino';
 import { SyncOperationStatus, type PushMode, type SyncOperationType } from '../entities/enums';
 import { isDatabaseUnavailable } from '../db/database-unavailable';
@@ -166,7 +166,19 @@ export class SyncRuntime {
   }
 
   async enqueue(input: EnqueueInput): Promise<OperationSnapshot> {
-    const rows = await this.options.orm.em.getConnection().execute<Array<Record<string, unknown>>>(
+    const snapshot = await this.insertOperation(input);
+    await this.announceQueued(snapshot);
+    return snapshot;
+  }
+
+  /**
+   * Writes the pending operation (and its audit row) in `trx` when given, so that it commits or rolls back with the
+   * caller's other changes; call announceQueued after that transaction commits (a worker woken earlier would not
+   * see the row yet).
+   */
+  async insertOperation(input: EnqueueInput, trx?: EntityManager): Promise<OperationSnapshot> {
+    const em = trx ?? this.options.orm.em;
+    const rows = await em.getConnection().execute<Array<Record<string, unknown>>>(
       `with source as (
          insert into sync_operation (id, fabric_id, operation_type, status, initiated_by_id, dry_run, push_mode, details, stage)
          values (gen_random_uuid(), ?, ?, 'pending', ?, ?, ?, ?::jsonb, 'queued') returning *
@@ -182,13 +194,18 @@ export class SyncRuntime {
         JSON.stringify(auditableDetails(input.details)),
         input.initiatedById ?? null,
       ],
+      'all',
+      trx?.getTransactionContext(),
     );
-    const snapshot = snapshotFromRow(rows[0]);
+    return snapshotFromRow(rows[0]);
+  }
+
+  /** Tells subscribers and idle workers (on every instance) about a committed pending operation. */
+  async announceQueued(snapshot: OperationSnapshot): Promise<void> {
     await this.options.bus.publish({
       topics: [...progressTopics(snapshot), WAKEUP_TOPIC],
       payload: { kind: 'progress', operation: snapshot, message: 'queued', at: new Date().toISOString() },
     });
-    return snapshot;
   }
 
   /** Pending: cancelled at once. Running: stops at its next stage boundary, unless its push has started. */
