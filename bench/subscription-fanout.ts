@@ -105,8 +105,9 @@ interface BaselineMeasurement {
 }
 
 /**
- * The baseline's operation: QUEUED, RUNNING, COMPLETED 100 ms apart (the server's progress interval), published by
- * POST /publish; every subscriber must receive COMPLETED before the next one.
+ * The baseline's operation: six events (QUEUED, four RUNNING, COMPLETED: as many as a validateFabric operation
+ * delivers to each subscriber) 100 ms apart (the server's progress interval), published by POST /publish; every
+ * subscriber must receive COMPLETED before the next one.
  */
 async function measureBaseline(url: string, subscribers: number, operations: number): Promise<BaselineMeasurement> {
   const sockets = Math.min(100, subscribers);
@@ -139,7 +140,7 @@ async function measureBaseline(url: string, subscribers: number, operations: num
   }
   for (let o = 0; o < operations; o++) {
     const operationId = randomUUID();
-    const response = await fetch(`${url}/publish`, { method: 'POST', body: JSON.stringify({ operationId, statuses: ['QUEUED', 'RUNNING', 'COMPLETED'], intervalMs: 100 }) });
+    const response = await fetch(`${url}/publish`, { method: 'POST', body: JSON.stringify({ operationId, statuses: ['QUEUED', 'RUNNING', 'RUNNING', 'RUNNING', 'RUNNING', 'COMPLETED'], intervalMs: 100 }) });
     if (response.status !== 202) throw new Error(`baseline publish: HTTP ${response.status}`);
     const deadline = Date.now() + 60_000;
     while ((finals.get(operationId) ?? 0) < subscribers) {
