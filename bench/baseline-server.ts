@@ -3,7 +3,8 @@
  * (resources page, fabrics with resourceCounts, updateResource), a node:http handler and hand-written SQL through
  * `pg`, on the same database, answering the same JSON. It does what any server must: checks the Bearer token
  * (one indexed lookup), parses and validates each document once (cached), and runs the same statements the
- * answer needs. It does nothing else: no ORM, no validation of specs, no history, no audit.
+ * answer needs. It does nothing else: no ORM, no validation of specs, no history, no audit. GET /metrics reports the
+ * statements it sent (hnp_sql_statements_total) and its RSS (hnp_process_resident_memory_bytes), named as ours.
  * Run: DATABASE_URL=… PORT=0 node dist/bench/baseline-server.js   (prints {"msg":"baseline listening","url":…})
  */
 import { createHash } from 'node:crypto';
@@ -19,11 +20,12 @@ const schema = buildSchema(`
   type HedgehogFabric { id: ID! name: String! resourceCounts: [ResourceCount!]! }
   type HedgehogResource { id: ID! kind: String! name: String! spec: JSONObject! conflictStatus: ConflictStatus! fabric: HedgehogFabric! version: Int! }
   type HedgehogResourceEdge { cursor: String! node: HedgehogResource! }
-  type HedgehogResourceConnection { totalCount: Int! edges: [HedgehogResourceEdge!]! }
+  type PageInfo { hasNextPage: Boolean! endCursor: String }
+  type HedgehogResourceConnection { totalCount: Int! edges: [HedgehogResourceEdge!]! pageInfo: PageInfo! }
   type HedgehogFabricEdge { node: HedgehogFabric! }
   type HedgehogFabricConnection { totalCount: Int! edges: [HedgehogFabricEdge!]! }
   type Query {
-    resources(fabricId: ID!, first: Int): HedgehogResourceConnection!
+    resources(fabricId: ID!, first: Int, after: String): HedgehogResourceConnection!
     fabrics(first: Int): HedgehogFabricConnection!
   }
   input UpdateResourceInput { spec: JSONObject }
@@ -33,6 +35,16 @@ const schema = buildSchema(`
 `);
 
 const pool = new Pool({ connectionString: process.env.DATABASE_URL, max: Number(process.env.DATABASE_POOL_SIZE ?? 10) });
+
+/** Statements sent to PostgreSQL (every pool.query goes through a client's query), reported on GET /metrics. */
+let sqlStatements = 0;
+pool.on('connect', (client) => {
+  const query = client.query as (...args: unknown[]) => unknown;
+  (client as unknown as { query: (...args: unknown[]) => unknown }).query = (...args: unknown[]) => {
+    sqlStatements++;
+    return query.apply(client, args);
+  };
+});
 
 function globalId(type: string, id: string): string {
   return Buffer.from(`${type}:${id}`, 'utf8').toString('base64url');
@@ -57,26 +69,30 @@ function resourceObject(row: ResourceRow, fabric: () => Promise<{ name: string }
 }
 
 const root = {
-  async resources({ fabricId, first }: { fabricId: string; first?: number }) {
+  async resources({ fabricId, first, after }: { fabricId: string; first?: number; after?: string }) {
     const id = uuidOf(fabricId);
     const size = Math.min(first ?? 50, 500);
+    const cursor = after ? (JSON.parse(Buffer.from(after, 'base64url').toString('utf8')) as string[]) : null;
     const [fabric, page, count] = await Promise.all([
       pool.query<{ name: string }>('select name from hedgehog_fabric where id = $1', [id]),
       pool.query<ResourceRow>(
         `select id, kind, name, spec, conflict_status, version, fabric_id from hedgehog_resource
-          where fabric_id = $1 order by kind, namespace, name, id limit $2`,
-        [id, size + 1],
+          where fabric_id = $1 ${cursor ? 'and (kind, namespace, name, id) > ($3::text, $4::text, $5::text, $6::uuid)' : ''}
+          order by kind, namespace, name, id limit $2`,
+        cursor ? [id, size + 1, cursor[1], cursor[2], cursor[3], cursor[4]] : [id, size + 1],
       ),
       pool.query<{ count: string }>('select count(*) as count from hedgehog_resource where fabric_id = $1', [id]),
     ]);
     if (fabric.rows.length === 0) throw new Error(`no HedgehogFabric with id "${fabricId}"`);
     const owner = { name: fabric.rows[0].name };
+    const edges = page.rows.slice(0, size).map((row) => ({
+      cursor: Buffer.from(JSON.stringify(['res', row.kind, 'default', row.name, row.id])).toString('base64url'),
+      node: resourceObject(row, () => owner),
+    }));
     return {
       totalCount: Number(count.rows[0].count),
-      edges: page.rows.slice(0, size).map((row) => ({
-        cursor: Buffer.from(JSON.stringify(['res', row.kind, 'default', row.name, row.id])).toString('base64url'),
-        node: resourceObject(row, () => owner),
-      })),
+      edges,
+      pageInfo: { hasNextPage: page.rows.length > size, endCursor: edges.length ? edges[edges.length - 1].cursor : null },
     };
   },
 
@@ -147,6 +163,11 @@ function send(response: ServerResponse, status: number, body: unknown): void {
 }
 
 async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+  if (request.method === 'GET' && request.url === '/metrics') {
+    const text = `hnp_sql_statements_total ${sqlStatements}\nhnp_process_resident_memory_bytes ${process.memoryUsage().rss}\n`;
+    response.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' });
+    return void response.end(text);
+  }
   if (request.method !== 'POST' || request.url !== '/graphql') return send(response, 404, { errors: [{ message: 'not found' }] });
   const chunks: Buffer[] = [];
   for await (const chunk of request) chunks.push(chunk as Buffer);

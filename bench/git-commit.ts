@@ -8,7 +8,7 @@
  * Run: npx tsc -p tsconfig.json && node dist/bench/git-commit.js   (BENCH_GIT_FILES=… to change the count)
  */
 import { execFile, spawn } from 'node:child_process';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, unlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
@@ -191,6 +191,11 @@ async function main(): Promise<void> {
     line('read back', { cloneMs: Math.round(r1 - r0), listFilesMs: Math.round(r2 - r1), readAllMs: Math.round(r3 - r2), files: listed.length });
 
     // Incremental: 100 updates + 10 deletions on top of the 10,000-file tree.
+    // (the git CLI baseline below starts from a working clone of the same tree, its own bare copy as remote)
+    const cliRemote = path.join(root, 'cli-incremental.git');
+    const cliWork = path.join(root, 'cli-incremental-work');
+    await git(root, 'clone', '--bare', '--quiet', '--branch', 'main', remote.url, cliRemote);
+    await git(root, 'clone', '--quiet', '--branch', 'main', `file://${cliRemote}`, cliWork);
     const i0 = performance.now();
     const head = await cache.fetch(remote);
     const i1 = performance.now();
@@ -201,6 +206,22 @@ async function main(): Promise<void> {
     const inc = await cache.commitAndPush(remote, head, { changes: incremental, message: 'bench 2', operationId: 'bench-2', author: AUTHOR }, 'main');
     const i2 = performance.now();
     line('incremental', { fetchMs: Math.round(i1 - i0), commitAndPushMs: Math.round(i2 - i1), changedPaths: inc.changedPaths.length });
+
+    // Baseline for the incremental commit: the git CLI in that working clone writes the same 110 changes, then
+    // `git add -A && git commit && git push` over file://.
+    const c0 = performance.now();
+    for (const change of incremental) {
+      const target = path.join(cliWork, change.path);
+      if ('delete' in change) await unlink(target);
+      else await writeFile(target, change.content);
+    }
+    await git(cliWork, 'add', '-A');
+    await git(cliWork, '-c', `user.name=${AUTHOR.name}`, '-c', `user.email=${AUTHOR.email}`, 'commit', '--quiet', '-m', 'bench 2');
+    await git(cliWork, 'push', '--quiet', 'origin', 'main');
+    const c1 = performance.now();
+    const cliChanged = (await git(cliRemote, 'diff', '--name-only', 'main~1', 'main')).split('\n').filter(Boolean).length;
+    if (cliChanged !== incremental.length) throw new Error(`git CLI incremental commit changed ${cliChanged} paths, not ${incremental.length}`);
+    line('incremental git CLI', { addCommitPushMs: Math.round(c1 - c0), changedPaths: cliChanged });
 
     writeResult('git-commit', {
       files: files.length,
@@ -213,11 +234,11 @@ async function main(): Promise<void> {
       ratioWithoutPush: Number((median(localTimes) / cliMs).toFixed(2)),
       sameTree: true,
       readBack: { cloneMs: Math.round(r1 - r0), listFilesMs: Math.round(r2 - r1), readAllMs: Math.round(r3 - r2) },
-      incremental: { changes: incremental.length, fetchMs: Math.round(i1 - i0), commitAndPushMs: Math.round(i2 - i1) },
+      incremental: { changes: incremental.length, fetchMs: Math.round(i1 - i0), commitAndPushMs: Math.round(i2 - i1), gitCliAddCommitPushMs: Math.round(c1 - c0) },
       rows: [
         row(`commit ${files.length} files (blobs, trees, commit; median)`, median(localTimes), 'ms', { baseline: cliMs, baselineName: 'git fast-import', target: '≤ 2× git', pass: median(localTimes) / cliMs <= 2 }),
         row(`commit and push ${files.length} files over file:// (median)`, commitMs, 'ms', { baseline: cliMs, baselineName: 'git fast-import (no push)' }),
-        row('incremental commit and push of 110 changes', i2 - i1, 'ms'),
+        row(`incremental commit and push of ${incremental.length} changes`, i2 - i1, 'ms', { baseline: c1 - c0, baselineName: 'git add -A && commit && push' }),
       ],
     });
   } finally {

@@ -109,8 +109,13 @@ async function main(): Promise<void> {
     progress(NAME, 'starting the server (migrations) and the baseline');
     const ours = await startOurs(path.join(dataDir, 'a'));
     const rssIdle = await rssMiB(ours.url);
-    const baseline = await startNodeProcess('dist/bench/baseline-server.js', { DATABASE_URL: database.url }, 'baseline listening');
-    processes.push(baseline);
+    const startBaseline = async () => {
+      const server = await startNodeProcess('dist/bench/baseline-server.js', { DATABASE_URL: database.url }, 'baseline listening');
+      processes.push(server);
+      return server;
+    };
+    const baseline = await startBaseline();
+    const baselineRssIdle = await rssMiB(baseline.url);
     const servers: Servers = { ours, baseline };
 
     progress(NAME, 'seeding a 10,000-resource fabric through SQL');
@@ -143,13 +148,18 @@ async function main(): Promise<void> {
 
     // --- SQL statements per request (must not grow with the page size) ---
     const statements: Record<string, number> = {};
+    const baselineStatements: Record<string, number> = {};
     for (const first of [10, 100, 500]) {
       statements[`resources first=${first}`] = await statementsPerRequest(ours.url, token, RESOURCES_QUERY, { f: fabric10k, first });
+      baselineStatements[`resources first=${first}`] = await statementsPerRequest(baseline.url, token, RESOURCES_QUERY, { f: fabric10k, first });
     }
-    progress(NAME, `SQL statements per request: ${JSON.stringify(statements)}`);
+    progress(NAME, `SQL statements per request: ${JSON.stringify(statements)}; baseline ${JSON.stringify(baselineStatements)}`);
     const flat = new Set(Object.values(statements)).size === 1;
-    for (const [label, count] of Object.entries(statements)) rows.push(row(`SQL statements, ${label}`, count, 'statements', { target: 'same for every page size', pass: flat }));
+    for (const [label, count] of Object.entries(statements)) {
+      rows.push(row(`SQL statements, ${label}`, count, 'statements', { baseline: baselineStatements[label], baselineName: 'graphql-js + pg, statements counted in its pg client', target: 'same for every page size', pass: flat }));
+    }
     figures.sqlStatementsPerRequest = statements;
+    figures.baselineSqlStatementsPerRequest = baselineStatements;
 
     // --- resources per fabric: 1k / 10k / 50k ---
     progress(NAME, 'seeding 1,000- and 50,000-resource fabrics');
@@ -173,24 +183,47 @@ async function main(): Promise<void> {
       after = body.data.resources.pageInfo.endCursor;
     }
     const rssAfterReading = await rssMiB(ours.url);
-    progress(NAME, `server RSS: idle ${rssIdle} MiB, after reading 50,000 resources ${rssAfterReading} MiB`);
-    rows.push(row('server RSS idle', rssIdle, 'MiB'), row('server RSS after reading 50,000 resources', rssAfterReading, 'MiB', { target: '< 512 MiB', pass: rssAfterReading < 512 }));
-    figures.memory = { rssIdleMiB: rssIdle, rssAfterReading50kMiB: rssAfterReading };
+    // The baseline pages through the same 50,000 resources (500 a page); it has no manifest/yaml fields, so it reads
+    // kind, name, spec and fabric name of each.
+    for (let after: string | null = null; ; ) {
+      const body = (await post(baseline.url, token, `query($f: ID!, $after: String) { resources(fabricId: $f, first: 500, after: $after) { edges { node { id kind name spec fabric { name } } } pageInfo { hasNextPage endCursor } } }`, { f: fabric50k, after })) as {
+        data: { resources: { pageInfo: { hasNextPage: boolean; endCursor: string } } };
+      };
+      if (!body.data.resources.pageInfo.hasNextPage) break;
+      after = body.data.resources.pageInfo.endCursor;
+    }
+    const baselineRssAfterReading = await rssMiB(baseline.url);
+    progress(NAME, `server RSS: idle ${rssIdle} MiB, after reading 50,000 resources ${rssAfterReading} MiB; baseline ${baselineRssIdle} / ${baselineRssAfterReading} MiB`);
+    rows.push(
+      row('server RSS idle', rssIdle, 'MiB', { baseline: baselineRssIdle, baselineName: 'graphql-js + pg' }),
+      row('server RSS after reading 50,000 resources', rssAfterReading, 'MiB', { baseline: baselineRssAfterReading, baselineName: 'graphql-js + pg, without manifest/yaml', target: '< 512 MiB', pass: rssAfterReading < 512 }),
+    );
+    figures.memory = { rssIdleMiB: rssIdle, rssAfterReading50kMiB: rssAfterReading, baselineRssIdleMiB: baselineRssIdle, baselineRssAfterReading50kMiB: baselineRssAfterReading };
 
     // --- instances per PostgreSQL: 1, 2, 3 instances sharing the database, 16 connections each ---
+    // The baseline: the same number of baseline-server processes under the same load, measured right after ours.
     const instances = [ours];
+    const baselineInstances = [baseline];
     const perInstances: Record<string, unknown> = {};
+    const loadAll = async (servers: NodeProcess[]) => {
+      const results = await Promise.all(servers.map((instance) => load({ url: instance.url, token, query: RESOURCES_QUERY, variables: page100, connections: 16 })));
+      if (results.some((r) => r.failures)) throw new Error(`instances curve: failed requests ${results.map((r) => r.failures).join(', ')}`);
+      return { total: results.reduce((sum, r) => sum + r.requestsPerSecond, 0), p99: Math.max(...results.map((r) => r.p99Ms)), results };
+    };
     for (const count of [1, 2, 3]) {
       while (instances.length < count) instances.push(await startOurs(path.join(dataDir, `i${instances.length}`)));
-      const results = await Promise.all(instances.map((instance) => load({ url: instance.url, token, query: RESOURCES_QUERY, variables: page100, connections: 16 })));
-      const total = results.reduce((sum, r) => sum + r.requestsPerSecond, 0);
-      const p99 = Math.max(...results.map((r) => r.p99Ms));
-      progress(NAME, `${count} instance(s) on one PostgreSQL: ${total.toFixed(0)} req/s in total, worst p99 ${p99} ms`);
-      perInstances[count] = { totalRequestsPerSecond: total, worstP99Ms: p99, instances: results };
-      rows.push(row(`curve: ${count} instance(s) per PostgreSQL, resources(first: 100), c=16 each`, total, 'req/s total'));
+      while (baselineInstances.length < count) baselineInstances.push(await startBaseline());
+      const oursLoad = await loadAll(instances);
+      const baselineLoad = await loadAll(baselineInstances);
+      progress(NAME, `${count} instance(s) on one PostgreSQL: ${oursLoad.total.toFixed(0)} req/s in total, worst p99 ${oursLoad.p99} ms; baseline ${baselineLoad.total.toFixed(0)} req/s, worst p99 ${baselineLoad.p99} ms`);
+      perInstances[count] = {
+        totalRequestsPerSecond: oursLoad.total, worstP99Ms: oursLoad.p99, instances: oursLoad.results,
+        baseline: { totalRequestsPerSecond: baselineLoad.total, worstP99Ms: baselineLoad.p99, instances: baselineLoad.results },
+      };
+      rows.push(row(`curve: ${count} instance(s) per PostgreSQL, resources(first: 100), c=16 each`, oursLoad.total, 'req/s total', { baseline: baselineLoad.total, baselineName: `${count} × graphql-js + pg` }));
     }
     figures.instancesPerPostgres = perInstances;
-    for (const extra of instances.slice(1)) await extra.stop();
+    for (const extra of [...instances.slice(1), ...baselineInstances.slice(1)]) await extra.stop();
 
     // --- fabrics per instance: 10 / 100 / 1,000 fabrics of 100 resources (the large ones removed first) ---
     await sqlRows(database.url, `delete from hedgehog_fabric`);

@@ -3,9 +3,12 @@
  * publish (the event's `at`) to receipt, p50/p99. Then the same across two instances (events published
  * by A, delivered by B through LISTEN/NOTIFY). Needs DATABASE_URL or TEST_DATABASE_URL for the
  * two-instance part; the server runs as its own process, the clients in this one.
+ * Baseline (same run): bench/baseline-fanout-server.ts, a plain `ws` server in its own process broadcasting a
+ * graphql-ws-shaped progress message of the same size to the same number of subscriptions over the same number of
+ * sockets, triggered by an HTTP POST; latency measured the same way (receipt time minus the event's `at`).
  * Run: npm run build && node dist/bench/subscription-fanout.js
  */
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -13,6 +16,7 @@ import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
 import { startServerProcess, type ServerProcess } from '../test/support/server-process';
 import { createBenchDatabase } from './bench-database';
+import { startNodeProcess } from './load';
 import { gql } from './graphql-http';
 import { percentile, row, writeResult } from './results';
 
@@ -92,6 +96,66 @@ async function measure(publisher: ServerProcess, receiver: ServerProcess, token:
   };
 }
 
+interface BaselineMeasurement {
+  subscribers: number;
+  events: number;
+  p50Ms: number;
+  p99Ms: number;
+  maxMs: number;
+}
+
+/**
+ * The baseline's operation: six events (QUEUED, four RUNNING, COMPLETED: as many as a validateFabric operation
+ * delivers to each subscriber) 100 ms apart (the server's progress interval), published by POST /publish; every
+ * subscriber must receive COMPLETED before the next one.
+ */
+async function measureBaseline(url: string, subscribers: number, operations: number): Promise<BaselineMeasurement> {
+  const sockets = Math.min(100, subscribers);
+  const perSocket = Math.ceil(subscribers / sockets);
+  const clients: WebSocket[] = [];
+  const latencies: number[] = [];
+  const finals = new Map<string, number>();
+  let subscribed = 0;
+  for (let s = 0; s < sockets; s++) {
+    const socket = new WebSocket(url.replace(/^http/, 'ws') + '/ws');
+    clients.push(socket);
+    const count = Math.min(perSocket, subscribers - subscribed);
+    subscribed += count;
+    socket.on('open', () => {
+      for (let i = 0; i < count; i++) socket.send(JSON.stringify({ id: randomUUID(), type: 'subscribe', payload: { query: SUBSCRIPTION } }));
+    });
+    socket.on('message', (data) => {
+      const event = (JSON.parse(data.toString()) as { payload: { data: { syncOperationProgress: { operationId: string; status: string; at: string } } } }).payload.data.syncOperationProgress;
+      latencies.push(Date.now() - Date.parse(event.at));
+      if (event.status === 'COMPLETED') finals.set(event.operationId, (finals.get(event.operationId) ?? 0) + 1);
+    });
+    socket.on('error', (error) => console.error('baseline socket error', error));
+  }
+  const registerDeadline = Date.now() + 60_000;
+  for (;;) {
+    const { subscriptions } = (await (await fetch(`${url}/subscriptions`)).json()) as { subscriptions: number };
+    if (subscriptions === subscribers) break;
+    if (Date.now() > registerDeadline) throw new Error(`baseline: only ${subscriptions} of ${subscribers} subscriptions registered`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  for (let o = 0; o < operations; o++) {
+    const operationId = randomUUID();
+    const response = await fetch(`${url}/publish`, { method: 'POST', body: JSON.stringify({ operationId, statuses: ['QUEUED', 'RUNNING', 'RUNNING', 'RUNNING', 'RUNNING', 'COMPLETED'], intervalMs: 100 }) });
+    if (response.status !== 202) throw new Error(`baseline publish: HTTP ${response.status}`);
+    const deadline = Date.now() + 60_000;
+    while ((finals.get(operationId) ?? 0) < subscribers) {
+      if (Date.now() > deadline) throw new Error(`baseline: only ${finals.get(operationId) ?? 0} of ${subscribers} subscribers got the final event`);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  }
+  await Promise.all(clients.map((socket) => new Promise<void>((resolve) => {
+    socket.once('close', () => resolve());
+    socket.close();
+  })));
+  latencies.sort((a, b) => a - b);
+  return { subscribers, events: latencies.length, p50Ms: percentile(latencies, 0.5), p99Ms: percentile(latencies, 0.99), maxMs: latencies[latencies.length - 1] };
+}
+
 async function main(): Promise<void> {
   const token = `hnp_bench_${randomBytes(12).toString('hex')}`;
   const database: { url?: string; drop(): Promise<void> } = await createBenchDatabase('fanout');
@@ -99,7 +163,7 @@ async function main(): Promise<void> {
   const env: Record<string, string> = { HNP_ADMIN_TOKEN: token, HNP_SECRET_KEY: randomBytes(32).toString('hex'), LOG_LEVEL: 'info' };
   if (database.url) env.DATABASE_URL = database.url;
   const a = await startServerProcess({ ...env, DATA_DIR: dirs[0] }, SERVER_NODE_ARGS);
-  const processes = [a];
+  const processes: Array<{ stop(): Promise<void> }> = [a];
   try {
     const created = await gql(a.url, token, `mutation { createFabric(input: {name: "bench"}) { fabric { id } } }`);
     const fabricId = created.createFabric.fabric.id as string;
@@ -113,12 +177,20 @@ async function main(): Promise<void> {
     } else {
       console.log('two-instance fan-out skipped: set DATABASE_URL or TEST_DATABASE_URL to a PostgreSQL server');
     }
+    const baselineServer = await startNodeProcess('dist/bench/baseline-fanout-server.js', {}, 'baseline fanout listening');
+    processes.push(baselineServer);
+    const baselines = new Map<number, BaselineMeasurement>();
+    for (const subscribers of SUBSCRIBER_COUNTS) baselines.set(subscribers, await measureBaseline(baselineServer.url, subscribers, OPERATIONS));
     console.table(results);
+    console.table([...baselines.values()]);
     const target = results.find((r) => r.subscribers === 1000 && r.instances === 1) ?? results[0];
     writeResult('subscription-fanout', {
       figures: results,
+      baseline: { description: 'plain ws server, one process, graphql-ws-shaped progress messages', figures: [...baselines.values()] },
       target: { description: 'p99 publish→receipt at 1,000 subscribers, one instance', limitMs: 100, valueMs: target.p99Ms, pass: target.p99Ms < 100 },
       rows: results.map((r) => row(`${r.subscribers} subscribers, ${r.instances === 1 ? 'one instance' : 'published on A, delivered by B'}: p99 publish→receipt`, r.p99Ms, 'ms', {
+        baseline: baselines.get(r.subscribers)!.p99Ms,
+        baselineName: r.instances === 1 ? 'plain ws broadcast' : 'plain ws broadcast, one process',
         ...(r.subscribers === 1000 && r.instances === 1 ? { target: '< 100 ms', pass: r.p99Ms < 100 } : {}),
       })),
     });
