@@ -4,9 +4,9 @@
  * (INSERT … SELECT from a JSON batch), far faster than through the API.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import { Client } from 'pg';
 import type { Manifest } from '../src/hedgehog';
 import { findKind } from '../src/hedgehog/kinds';
+import { withPgClient } from '../test/support/test-database';
 
 export const DEFAULT_DATABASE_URL = 'postgresql://postgres@127.0.0.1:5432/postgres';
 
@@ -19,32 +19,22 @@ export interface BenchDatabase {
   drop(): Promise<void>;
 }
 
-async function withClient<T>(url: string, work: (client: Client) => Promise<T>): Promise<T> {
-  const client = new Client({ connectionString: url });
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
-}
-
 export async function createBenchDatabase(purpose: string): Promise<BenchDatabase> {
   const base = benchServerUrl();
   const name = `hnp_bench_${purpose.replace(/[^a-z0-9]/gi, '_').toLowerCase()}_${randomBytes(4).toString('hex')}`;
-  await withClient(base, (client) => client.query(`create database "${name}"`));
+  await withPgClient(base, (client) => client.query(`create database "${name}"`));
   const url = new URL(base);
   url.pathname = `/${name}`;
   return {
     url: url.toString(),
-    drop: () => withClient(base, (client) => client.query(`drop database if exists "${name}" with (force)`)).then(() => undefined),
+    drop: () => withPgClient(base, (client) => client.query(`drop database if exists "${name}" with (force)`)).then(() => undefined),
   };
 }
 
 /** Inserts a fabric (no repository) and its resources, as synced rows; returns the fabric's uuid. */
 export async function seedFabric(databaseUrl: string, name: string, manifests: Manifest[]): Promise<string> {
   const fabricId = randomUUID();
-  await withClient(databaseUrl, async (client) => {
+  await withPgClient(databaseUrl, async (client) => {
     await client.query(`insert into hedgehog_fabric (id, name) values ($1, $2)`, [fabricId, name]);
     const batch = 5000;
     for (let offset = 0; offset < manifests.length; offset += batch) {
@@ -68,7 +58,7 @@ export async function seedFabric(databaseUrl: string, name: string, manifests: M
 
 /** `count` small fabrics with `resourcesEach` resources each (the fabrics-per-instance curve). */
 export async function seedSmallFabrics(databaseUrl: string, prefix: string, count: number, resourcesEach: number, manifests: Manifest[]): Promise<void> {
-  await withClient(databaseUrl, async (client) => {
+  await withPgClient(databaseUrl, async (client) => {
     await client.query(
       `insert into hedgehog_fabric (id, name) select gen_random_uuid(), $1 || lpad(g::text, 5, '0') from generate_series(1, $2) g`,
       [prefix, count],
@@ -86,5 +76,5 @@ export async function seedSmallFabrics(databaseUrl: string, prefix: string, coun
 }
 
 export async function sqlRows<T>(databaseUrl: string, sql: string, params: unknown[] = []): Promise<T[]> {
-  return withClient(databaseUrl, async (client) => (await client.query(sql, params)).rows as T[]);
+  return withPgClient(databaseUrl, async (client) => (await client.query(sql, params)).rows as T[]);
 }

@@ -21,7 +21,8 @@ function withDatabase(url: string, database: string): string {
   return parsed.toString();
 }
 
-async function admin<T>(url: string, work: (client: Client) => Promise<T>): Promise<T> {
+/** One short-lived pg connection to `url` for `work` (database administration, seeding). */
+export async function withPgClient<T>(url: string, work: (client: Client) => Promise<T>): Promise<T> {
   const client = new Client({ connectionString: url });
   await client.connect();
   try {
@@ -35,9 +36,9 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   const base = serverUrl();
   if (!base) return { url: undefined, drop: async () => {} };
   const name = `hnp_test_${randomBytes(6).toString('hex')}`;
-  await admin(base, (client) => client.query(`create database "${name}"`));
+  await withPgClient(base, (client) => client.query(`create database "${name}"`));
   return {
     url: withDatabase(base, name),
-    drop: () => admin(base, (client) => client.query(`drop database if exists "${name}" with (force)`)).then(() => undefined),
+    drop: () => withPgClient(base, (client) => client.query(`drop database if exists "${name}" with (force)`)).then(() => undefined),
   };
 }
