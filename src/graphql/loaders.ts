@@ -12,6 +12,7 @@ import { User } from '../entities/user';
 import { OPERATION_ORDER, RESOURCE_ORDER } from './orderings';
 import type { Ordering, Page, PageArgs } from './pagination';
 import { paginateByParent } from './pagination';
+import { rowReader, selectRows } from '../db/entity-rows';
 
 export interface KindCount {
   kind: string;
@@ -20,12 +21,35 @@ export interface KindCount {
 
 export const OPEN_CONFLICT_STATUSES = [ConflictStatus.DETECTED, ConflictStatus.RESOLVING];
 
+/** Managed entities by id, for mutations that hand them to services (which may assign them to other entities). */
 function byId<T extends { id: string }>(em: EntityManager, entity: new () => T): DataLoader<string, T | null> {
   return new DataLoader(async (ids) => {
     const rows = await em.find(entity, { id: { $in: [...ids] } } as unknown as FilterQuery<T>);
     const found = new Map(rows.map((row) => [row.id, row]));
     return ids.map((id) => found.get(id) ?? null);
   });
+}
+
+/** A DataLoader that can also answer synchronously for ids it has already loaded. */
+export interface PeekableLoader<T> extends DataLoader<string, T | null> {
+  /** The object if this request has loaded it already (a field resolver can then return it without a promise). */
+  peek(id: string): T | undefined;
+}
+
+/**
+ * Read-only objects by id (db/entity-rows), for queries and field resolvers: no hydration, no identity map.
+ * `peek` lets the many rows of a page that point to the same parent (every resource's `fabric`) resolve
+ * synchronously, so graphql-js completes the page without a promise per row.
+ */
+function readOnlyById<T extends { id: string }>(em: EntityManager, entity: new () => T): PeekableLoader<T> {
+  const reader = rowReader(em, entity);
+  const loaded = new Map<string, T>();
+  const loader = new DataLoader<string, T | null>(async (ids) => {
+    const rows = await selectRows(em, `select ${reader.columns('e')} from ${reader.table} e where e.id in (${ids.map(() => '?').join(', ')})`, ids);
+    for (const row of rows) loaded.set(String(row.id), reader.read(row));
+    return ids.map((id) => loaded.get(id) ?? null);
+  });
+  return Object.assign(loader, { peek: (id: string) => loaded.get(id) });
 }
 
 interface NestedPageKey<T> {
@@ -63,20 +87,25 @@ function nestedPages<T extends object>(
 /** Request-scoped batching for every nested field, so a page costs a fixed number of statements. */
 export function createLoaders(em: EntityManager) {
   return {
-    user: byId(em, User),
-    gitRepository: byId(em, GitRepository),
-    fabric: byId(em, HedgehogFabric),
-    resource: byId(em, HedgehogResource),
-    syncOperation: byId(em, SyncOperation),
+    user: readOnlyById(em, User),
+    gitRepository: readOnlyById(em, GitRepository),
+    fabric: readOnlyById(em, HedgehogFabric),
+    resource: readOnlyById(em, HedgehogResource),
+    syncOperation: readOnlyById(em, SyncOperation),
+    managed: {
+      user: byId(em, User),
+      gitRepository: byId(em, GitRepository),
+      fabric: byId(em, HedgehogFabric),
+      resource: byId(em, HedgehogResource),
+      syncOperation: byId(em, SyncOperation),
+    },
 
     resourceCounts: new DataLoader<string, KindCount[]>(async (fabricIds) => {
-      const rows: Array<{ fabric_id: string; kind: string; count: string }> = await em
-        .createQueryBuilder(HedgehogResource, 'r')
-        .select(['r.fabric_id', 'r.kind', raw('count(*) as count')])
-        .where({ fabric: { $in: [...fabricIds] } })
-        .groupBy(['r.fabric_id', 'r.kind'])
-        .orderBy({ kind: 'asc' })
-        .execute('all', false);
+      const rows = (await selectRows(
+        em,
+        `select fabric_id, kind, count(*) as count from hedgehog_resource where fabric_id in (${fabricIds.map(() => '?').join(', ')}) group by fabric_id, kind order by kind`,
+        fabricIds,
+      )) as Array<{ fabric_id: string; kind: string; count: string }>;
       return fabricIds.map((id) => rows.filter((r) => r.fabric_id === id).map((r) => ({ kind: r.kind, count: Number(r.count) })));
     }),
 

@@ -1,5 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { raw, type EntityName, type FilterQuery } from '@mikro-orm/core';
+import type { EntityName, FilterQuery, Platform } from '@mikro-orm/core';
+import { rowReader, selectRows } from '../db/entity-rows';
+import { compileWhere, type SqlFragment } from '../db/sql-where';
 import { badUserInput } from './errors';
 
 export const DEFAULT_PAGE_SIZE = 50;
@@ -75,35 +77,43 @@ export function decodeCursor(ordering: Ordering, cursor: string): unknown[] {
 }
 
 /**
- * Rows strictly after the cursor in the ordering: (a > x) or (a = x and b > y) or …
+ * Rows strictly after the cursor in the ordering, as one row comparison `(a, b, id) > (x, y, z)` (every key has the
+ * same direction and none is nullable), which PostgreSQL answers from the ordering's index.
  *
  * A date key is compared with the cursor row's stored value, read back by its id (the last key): the cursor
  * carries milliseconds, but timestamptz keeps microseconds (rows written by SQL with now()), and comparing with
  * the rounded value would skip the rows within that millisecond. If the cursor row is gone, the cursor's own
  * value is used.
  */
-export function afterCursorFilter<T extends object>(em: EntityManager, entity: EntityName<T>, ordering: Ordering, cursor: string): FilterQuery<T> {
+function afterCursorCondition(platform: Platform, table: string, alias: string, ordering: Ordering, cursor: string): SqlFragment {
   const values = decodeCursor(ordering, cursor);
-  const operator = ordering.direction === 'asc' ? '$gt' : '$lt';
-  const idKey = ordering.keys[ordering.keys.length - 1];
-  const quote = (identifier: string) => em.getPlatform().quoteIdentifier(identifier);
-  const table = quote(em.getMetadata(entity).tableName);
-  const value = (index: number): unknown => {
-    const key = ordering.keys[index];
-    if (key.type !== 'date') return values[index];
-    return raw(`coalesce((select ${quote(key.column)} from ${table} where ${quote(idKey.column)} = ?), ?)`, [values[values.length - 1], values[index]]);
-  };
-  const alternatives = ordering.keys.map((key, index) => {
-    const clause: Record<string, unknown> = {};
-    for (let i = 0; i < index; i++) clause[ordering.keys[i].property] = value(i);
-    clause[key.property] = { [operator]: value(index) };
-    return clause;
+  const quote = (identifier: string) => platform.quoteIdentifier(identifier);
+  const idColumn = quote(ordering.keys[ordering.keys.length - 1].column);
+  const params: unknown[] = [];
+  const placeholders = ordering.keys.map((key, index) => {
+    if (key.type !== 'date') {
+      params.push(values[index]);
+      return '?';
+    }
+    params.push(values[values.length - 1], values[index]);
+    return `coalesce((select c.${quote(key.column)} from ${table} c where c.${idColumn} = ?), ?)`;
   });
-  return { $or: alternatives } as FilterQuery<T>;
+  const columns = ordering.keys.map((key) => `${quote(alias)}.${quote(key.column)}`);
+  return { sql: `(${columns.join(', ')}) ${ordering.direction === 'asc' ? '>' : '<'} (${placeholders.join(', ')})`, params };
 }
 
-function orderBy(ordering: Ordering): Record<string, 'asc' | 'desc'> {
-  return Object.fromEntries(ordering.keys.map((key) => [key.property, ordering.direction]));
+function orderBy(platform: Platform, alias: string, ordering: Ordering): string {
+  return ordering.keys.map((key) => `${platform.quoteIdentifier(alias)}.${platform.quoteIdentifier(key.column)} ${ordering.direction}`).join(', ');
+}
+
+/** The list's WHERE condition (filter and cursor) over alias `e`. */
+function listCondition<T extends object>(em: EntityManager, entity: EntityName<T>, where: FilterQuery<T>, ordering: Ordering, after: string | null | undefined, extra?: SqlFragment): SqlFragment {
+  const platform = em.getPlatform();
+  const meta = em.getMetadata().get(entity as string);
+  const parts = [compileWhere(meta, platform, 'e', where)];
+  if (extra) parts.push(extra);
+  if (after) parts.push(afterCursorCondition(platform, rowReader(em, entity).table, 'e', ordering, after));
+  return { sql: parts.map((p) => p.sql).join(' and '), params: parts.flatMap((p) => p.params) };
 }
 
 function toPage<T extends object>(ordering: Ordering, rows: T[], size: number, args: PageArgs, totalCount: () => Promise<number>): Page<T> {
@@ -122,7 +132,7 @@ function memo<R>(fn: () => Promise<R>): () => Promise<R> {
   return () => (result ??= fn());
 }
 
-/** One keyset page of `entity` matching `where`; totalCount runs only when asked for. */
+/** One keyset page of `entity` matching `where`; totalCount runs only when asked for. Nodes are read-only (entity-rows). */
 export async function paginate<T extends object>(
   em: EntityManager,
   entity: EntityName<T>,
@@ -131,11 +141,19 @@ export async function paginate<T extends object>(
   args: PageArgs,
 ): Promise<Page<T>> {
   const size = pageSize(args.first);
-  const conditions = [where];
-  if (args.after) conditions.push(afterCursorFilter<T>(em, entity, ordering, args.after));
+  const reader = rowReader(em, entity);
+  const condition = listCondition(em, entity, where, ordering, args.after);
   // Even for first: 0, one row is read: hasNextPage tells whether rows exist beyond the (empty) page.
-  const rows = await em.find(entity, { $and: conditions } as FilterQuery<T>, { orderBy: orderBy(ordering) as never, limit: size + 1, disableIdentityMap: true });
-  return toPage(ordering, rows, size, args, memo(() => em.count(entity, where)));
+  const rows = await selectRows(em, `select ${reader.columns('e')} from ${reader.table} e where ${condition.sql} order by ${orderBy(em.getPlatform(), 'e', ordering)} limit ?`, [
+    ...condition.params,
+    size + 1,
+  ]);
+  const count = memo(async () => {
+    const filter = compileWhere(em.getMetadata().get(entity as string), em.getPlatform(), 'e', where);
+    const [row] = await selectRows(em, `select count(*) as count from ${reader.table} e where ${filter.sql}`, filter.params);
+    return Number(row.count);
+  });
+  return toPage(ordering, rows.map((row) => reader.read(row)), size, args, count);
 }
 
 /**
@@ -152,28 +170,24 @@ export async function paginateByParent<T extends object>(
   args: PageArgs,
 ): Promise<Map<string, Page<T>>> {
   const size = pageSize(args.first);
-  const conditions: FilterQuery<T>[] = [where, { [parent.property]: { $in: parentIds } } as FilterQuery<T>];
-  if (args.after) conditions.push(afterCursorFilter<T>(em, entity, ordering, args.after));
-  const inner = em.createQueryBuilder(entity, 'e').select('*').where({ $and: conditions } as FilterQuery<T>).getFormattedQuery();
-  const order = ordering.keys.map((key) => `q."${key.column}" ${ordering.direction}`).join(', ');
-  const rows: Array<Record<string, unknown>> = await em.execute(
-    `select * from (select q.*, row_number() over (partition by q."${parent.column}" order by ${order}) as "__rn" from (${inner}) q) w where "__rn" <= ? order by w."${parent.column}", w."__rn"`,
-    [size + 1],
+  const platform = em.getPlatform();
+  const reader = rowReader(em, entity);
+  const parentColumn = `e.${platform.quoteIdentifier(parent.column)}`;
+  const parents: SqlFragment = { sql: `${parentColumn} in (${parentIds.map(() => '?').join(', ') || 'null'})`, params: [...parentIds] };
+  const condition = listCondition(em, entity, where, ordering, args.after, parents);
+  const rows = await selectRows(
+    em,
+    `select * from (select ${reader.columns('e')}, row_number() over (partition by ${parentColumn} order by ${orderBy(platform, 'e', ordering)}) as "__rn"
+       from ${reader.table} e where ${condition.sql}) w
+     where "__rn" <= ? order by w.${platform.quoteIdentifier(parent.column)}, "__rn"`,
+    [...condition.params, size + 1],
   );
   const grouped = new Map<string, T[]>(parentIds.map((id) => [id, []]));
-  for (const row of rows) {
-    const parentId = String(row[parent.column]);
-    delete row.__rn;
-    grouped.get(parentId)?.push(em.map(entity, row as never));
-  }
+  for (const row of rows) grouped.get(String(row[parent.column]))?.push(reader.read(row));
 
   const counts = memo(async () => {
-    const result: Array<{ parent: string; count: string }> = await em
-      .createQueryBuilder(entity, 'e')
-      .select([`e.${parent.column} as parent`, raw('count(*) as count')])
-      .where({ $and: [where, { [parent.property]: { $in: parentIds } }] } as FilterQuery<T>)
-      .groupBy(`e.${parent.column}`)
-      .execute('all', false);
+    const filter = listCondition(em, entity, where, ordering, null, parents);
+    const result = await selectRows(em, `select ${parentColumn} as parent, count(*) as count from ${reader.table} e where ${filter.sql} group by ${parentColumn}`, filter.params);
     return new Map(result.map((r) => [String(r.parent), Number(r.count)]));
   });
   const pages = new Map<string, Page<T>>();

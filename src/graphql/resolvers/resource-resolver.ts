@@ -102,8 +102,8 @@ export class ResourceResolver {
   }
 
   @FieldResolver(() => HedgehogFabric)
-  async fabric(@Root() resource: HedgehogResource, @Ctx() { loaders }: GraphQLContext): Promise<HedgehogFabric> {
-    return (await loaders.fabric.load(resource.fabric.id))!;
+  fabric(@Root() resource: HedgehogResource, @Ctx() { loaders }: GraphQLContext): HedgehogFabric | Promise<HedgehogFabric> {
+    return loaders.fabric.peek(resource.fabric.id) ?? loaders.fabric.load(resource.fabric.id).then((fabric) => fabric!);
   }
 
   @FieldResolver(() => GraphQLJSONObject, { description: 'The Kubernetes manifest {apiVersion, kind, metadata, spec}' })
