@@ -63,7 +63,12 @@ export interface NodeProcess {
  * stay on), unless `env` sets it.
  */
 export async function startNodeProcess(script: string, env: Record<string, string>, readyMessage: string, nodeArgs: string[] = []): Promise<NodeProcess> {
-  const child = spawn(process.execPath, [...nodeArgs, path.resolve(script)], { env: { ...process.env, PORT: '0', RATE_LIMIT_PER_SECOND: '0', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  // NODE_ENV=production for our server and the baselines alike, as in a deployment (graphql-js then skips its
+  // development-time checks); unless the caller's environment says otherwise.
+  const child = spawn(process.execPath, [...nodeArgs, path.resolve(script)], {
+    env: { NODE_ENV: 'production', ...process.env, PORT: '0', RATE_LIMIT_PER_SECOND: '0', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stderr = '';
   child.stderr!.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-4000)));
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));

@@ -60,14 +60,21 @@ function columnsOf(meta: EntityMetadata, platform: Platform): Column[] {
   return columns;
 }
 
-const readers = new WeakMap<EntityMetadata, RowReader<unknown>>();
+const readers = new WeakMap<EntityMetadata, Map<string, RowReader<unknown>>>();
 
-export function rowReader<T extends object>(em: EntityManager, entity: EntityName<T>): RowReader<T> {
+/**
+ * The reader of `entity`'s columns; `omit` leaves out properties the caller knows nobody reads (large JSON columns
+ * a GraphQL selection does not ask for): they are then undefined on the objects.
+ */
+export function rowReader<T extends object>(em: EntityManager, entity: EntityName<T>, omit: readonly string[] = []): RowReader<T> {
   const meta = em.getMetadata().get(entity as string) as EntityMetadata<T>;
-  let reader = readers.get(meta) as RowReader<T> | undefined;
+  let byOmission = readers.get(meta as EntityMetadata);
+  if (!byOmission) readers.set(meta as EntityMetadata, (byOmission = new Map()));
+  const key = omit.join(',');
+  let reader = byOmission.get(key) as RowReader<T> | undefined;
   if (reader) return reader;
   const platform = em.getPlatform();
-  const columns = columnsOf(meta as EntityMetadata, platform);
+  const columns = columnsOf(meta as EntityMetadata, platform).filter((column) => !omit.includes(column.property));
   const prototype = meta.prototype as object;
   const quote = (identifier: string) => platform.quoteIdentifier(identifier);
   reader = {
@@ -84,7 +91,7 @@ export function rowReader<T extends object>(em: EntityManager, entity: EntityNam
       return Object.setPrototypeOf(object, prototype) as T;
     },
   };
-  readers.set(meta as EntityMetadata, reader as RowReader<unknown>);
+  byOmission.set(key, reader as RowReader<unknown>);
   return reader;
 }
 

@@ -139,9 +139,10 @@ export async function paginate<T extends object>(
   where: FilterQuery<T>,
   ordering: Ordering,
   args: PageArgs,
+  options: { omit?: readonly string[] } = {},
 ): Promise<Page<T>> {
   const size = pageSize(args.first);
-  const reader = rowReader(em, entity);
+  const reader = rowReader(em, entity, options.omit);
   const condition = listCondition(em, entity, where, ordering, args.after);
   // Even for first: 0, one row is read: hasNextPage tells whether rows exist beyond the (empty) page.
   const rows = await selectRows(em, `select ${reader.columns('e')} from ${reader.table} e where ${condition.sql} order by ${orderBy(em.getPlatform(), 'e', ordering)} limit ?`, [

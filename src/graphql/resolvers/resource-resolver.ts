@@ -1,4 +1,5 @@
-import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
+import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Info, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { GraphQLJSONObject } from 'graphql-scalars';
 import { Role } from '../../entities/enums';
 import { HedgehogFabric } from '../../entities/hedgehog-fabric';
@@ -18,11 +19,31 @@ import { withUserErrors } from '../mutation-payload';
 import { RESOURCE_ORDER } from '../orderings';
 import { PageArgsInput } from '../page-args';
 import { MAX_PAGE_SIZE, paginate } from '../pagination';
+import { selectedFieldNames } from '../selection';
 import { DeletePayload, HedgehogResourcePayload } from '../payloads';
 import { toIssueType, ValidationReport } from '../validation-types';
 import { findByGlobalId, requireByGlobalId } from './lookup';
 
 const MAX_HISTORY = MAX_PAGE_SIZE;
+
+/** The JSON columns of a resource and the GraphQL fields that read each; a page reads only those selected. */
+const JSON_COLUMN_READERS: Record<string, readonly string[]> = {
+  spec: ['spec', 'manifest', 'yaml'],
+  labels: ['labels', 'manifest', 'yaml'],
+  annotations: ['annotations', 'manifest', 'yaml'],
+  baseManifest: ['baseManifest'],
+  conflictDetails: ['conflictDetails'],
+  externalModifications: ['externalModifications'],
+  syncMetadata: ['syncMetadata'],
+  customFieldData: ['customFieldData'],
+};
+
+function unreadJsonColumns(info: GraphQLResolveInfo): string[] {
+  const selected = selectedFieldNames(info, ['edges', 'node']);
+  return Object.entries(JSON_COLUMN_READERS)
+    .filter(([, fields]) => !fields.some((field) => selected.has(field)))
+    .map(([column]) => column);
+}
 
 @Resolver(() => HedgehogResource)
 export class ResourceResolver {
@@ -33,10 +54,12 @@ export class ResourceResolver {
     @Args() page: PageArgsInput,
     @Arg('filter', () => ResourceFilter, { nullable: true }) filter: ResourceFilter | undefined,
     @Ctx() { em, loaders }: GraphQLContext,
+    @Info() info: GraphQLResolveInfo,
   ) {
     const fabric = await findByGlobalId<HedgehogFabric>(loaders, 'HedgehogFabric', fabricId);
     if (!fabric) throw badUserInput(`no HedgehogFabric with id "${fabricId}"`, 'fabricId');
-    return new HedgehogResourceConnection(await paginate(em, HedgehogResource, { $and: [{ fabric: fabric.id }, resourceWhere(filter)] }, RESOURCE_ORDER, page));
+    const where = { $and: [{ fabric: fabric.id }, resourceWhere(filter)] };
+    return new HedgehogResourceConnection(await paginate(em, HedgehogResource, where, RESOURCE_ORDER, page, { omit: unreadJsonColumns(info) }));
   }
 
   @Authorized()
