@@ -133,6 +133,14 @@ describe('request limits over HTTP (default configuration)', () => {
     assert.equal(fine.errors, undefined);
   });
 
+  test('an operation that passed is checked again when its variables change (passes are remembered per variables)', async () => {
+    for (let round = 0; round < 2; round++) {
+      assert.equal((await server.request(LimitsNestedPagesDocument, { outer: 50, inner: 50 })).errors, undefined);
+      await refused(print(LimitsNestedPagesDocument), 'QUERY_TOO_COMPLEX', { outer: 500, inner: 500 });
+      await refused(print(LimitsNestedPagesDocument), 'BAD_USER_INPUT', { outer: 50, inner: 501 });
+    }
+  });
+
   test('a fragment bomb is QUERY_TOO_COMPLEX', async () => {
     let fragments = 'fragment F0 on User { id username role }';
     for (let i = 1; i <= 8; i++) fragments += ` fragment F${i} on User { ...F${i - 1} ...F${i - 1} ...F${i - 1} ...F${i - 1} }`;
