@@ -22,6 +22,7 @@ import {
   RowsPagesDocument,
   RowsResourceByIdDocument,
   RowsResourceNodeDocument,
+  RowsResourcesDerivedOnlyDocument,
   RowsResourcesNarrowDocument,
 } from './generated/operations';
 import { at, READ_ONLY_SERVER, Seed } from './support/read-seed';
@@ -188,5 +189,21 @@ describe('read-only rows answer like hydrated entities', () => {
       const seeded = resources.find((r) => r.globalId === node.id)!;
       assert.deepEqual(node, { id: seeded.globalId, kind: seeded.kind, labels: seeded.labels });
     }
+  });
+
+  test('a page reads only the columns its fields need, also for fields computed from other columns', async () => {
+    const derived = await server.query(RowsResourcesDerivedOnlyDocument, { fabricId: fabric.globalId });
+    const full = await server.query(RowsPagesDocument, { fabricId: fabric.globalId });
+    assert.equal(derived.resources.edges.length, resources.length);
+    for (const [index, { cursor, node }] of derived.resources.edges.entries()) {
+      const whole = full.resources.edges[index].node;
+      assert.deepEqual(node.manifest, whole.manifest);
+      assert.equal(node.yaml, whole.yaml);
+      assert.deepEqual(node.createdBy, whole.createdBy);
+      assert.equal(node.fabric.name, 'rows-fabric');
+      assert.ok(cursor.length > 0);
+    }
+    const withConflict = derived.resources.edges.find(({ node }) => node.conflicts.length > 0);
+    assert.equal(withConflict?.node.conflicts[0].id, conflicts[0].globalId);
   });
 });

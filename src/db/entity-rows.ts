@@ -20,6 +20,8 @@ export interface RowReader<T> {
   /** The entity's columns of such a row, by column name without the prefix (the shape `em.map` takes). */
   fields(row: Record<string, unknown>, prefix: string): Record<string, unknown>;
   table: string;
+  /** The properties this reader reads. */
+  properties: readonly string[];
 }
 
 type Conversion = (value: unknown) => unknown;
@@ -61,6 +63,8 @@ function columnsOf(meta: EntityMetadata, platform: Platform): Column[] {
 }
 
 const readers = new WeakMap<EntityMetadata, Map<string, RowReader<unknown>>>();
+/** Readers kept per entity (one per distinct omission, i.e. per distinct GraphQL selection shape). */
+const MAX_READERS_PER_ENTITY = 256;
 
 /**
  * The reader of `entity`'s columns; `omit` leaves out properties the caller knows nobody reads (large JSON columns
@@ -79,6 +83,7 @@ export function rowReader<T extends object>(em: EntityManager, entity: EntityNam
   const quote = (identifier: string) => platform.quoteIdentifier(identifier);
   reader = {
     table: quote(meta.tableName),
+    properties: columns.map((c) => c.property),
     columns: (alias, prefix) => columns.map((c) => `${quote(alias)}.${quote(c.field)}${prefix ? ` as ${quote(prefix + c.field)}` : ''}`).join(', '),
     fields: (row, prefix) => Object.fromEntries(columns.map((c) => [c.field, row[prefix + c.field]])),
     read(row, prefix = '') {
@@ -91,7 +96,7 @@ export function rowReader<T extends object>(em: EntityManager, entity: EntityNam
       return Object.setPrototypeOf(object, prototype) as T;
     },
   };
-  byOmission.set(key, reader as RowReader<unknown>);
+  if (byOmission.size < MAX_READERS_PER_ENTITY) byOmission.set(key, reader as RowReader<unknown>);
   return reader;
 }
 
