@@ -9,7 +9,8 @@ import { User } from './user';
 
 export type JsonObject = Record<string, unknown>;
 
-@ObjectType({ implements: Node, description: 'One Hedgehog Kubernetes object (VPC, Connection, Switch, …) of a fabric' })
+// simpleResolvers: the plain fields of a page's 100 rows resolve with graphql-js's default resolver, not a wrapper each.
+@ObjectType({ implements: Node, simpleResolvers: true, description: 'One Hedgehog Kubernetes object (VPC, Connection, Switch, …) of a fabric' })
 @Entity()
 @Unique({ properties: ['fabric', 'kind', 'namespace', 'name'] })
 @Index({ properties: ['fabric', 'resourceState'] })

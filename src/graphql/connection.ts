@@ -2,7 +2,7 @@ import type { ClassType } from 'type-graphql';
 import { Field, Int, ObjectType } from 'type-graphql';
 import type { Page } from './pagination';
 
-@ObjectType('PageInfo')
+@ObjectType('PageInfo', { simpleResolvers: true })
 export class PageInfo {
   @Field(() => Boolean)
   hasNextPage!: boolean;
@@ -27,7 +27,7 @@ export type ConnectionClass<T> = new (page: Page<T>) => ConnectionShape<T>;
 
 /** Relay connection and edge types for `node` (`<Name>Connection`, `<Name>Edge`). */
 export function ConnectionType<T extends object>(node: ClassType<T>, name: string): ConnectionClass<T> {
-  @ObjectType(`${name}Edge`)
+  @ObjectType(`${name}Edge`, { simpleResolvers: true })
   class Edge {
     @Field(() => String, { description: 'Opaque cursor; pass it as "after" to continue after this edge' })
     cursor!: string;
@@ -36,7 +36,7 @@ export function ConnectionType<T extends object>(node: ClassType<T>, name: strin
     node!: T;
   }
 
-  @ObjectType(`${name}Connection`)
+  @ObjectType(`${name}Connection`, { simpleResolvers: true })
   class Connection implements ConnectionShape<T> {
     @Field(() => [Edge])
     edges: Edge[];

@@ -6,6 +6,7 @@ import { Field, ID, InterfaceType } from 'type-graphql';
   resolveType: (value: object) => value.constructor.name,
 })
 export abstract class Node {
-  @Field(() => ID, { name: 'id', description: 'Opaque global ID; use it with node(id:)' })
+  // Never a graphql-js default resolver (types with simpleResolvers would read the uuid `id` property).
+  @Field(() => ID, { name: 'id', simple: false, description: 'Opaque global ID; use it with node(id:)' })
   globalId!: string;
 }
