@@ -40,16 +40,17 @@ function toEntry(item: Manifest | FabricEntry): FabricEntry {
 export function validateFabric(items: ReadonlyArray<Manifest | FabricEntry>, options: ValidateFabricOptions = {}): ValidationIssue[] {
   const config = options.config ?? DEFAULT_FABRIC_CONFIG;
   const index = new FabricIndex();
-  const origins = new Map<string, FabricEntry>();
-  const sinks = new Map<string, IssueSink>();
+  // Keyed by the manifest object (rules only see the indexed objects): no key string per resource and rule.
+  const origins = new Map<Manifest, FabricEntry>();
+  const sinks = new Map<Manifest, IssueSink>();
   const sinkFor = (manifest: Manifest): IssueSink => {
-    const key = resourceKey(manifestRef(manifest));
-    let sink = sinks.get(key);
-    if (!sink) sinks.set(key, (sink = new IssueSink(manifestRef(manifest))));
+    let sink = sinks.get(manifest);
+    if (!sink) sinks.set(manifest, (sink = new IssueSink(manifestRef(manifest))));
     return sink;
   };
   const focusKeys = options.focus ? new Set(options.focus.map((ref) => resourceKey({ ...ref, namespace: ref.namespace || 'default' }))) : undefined;
-  const inFocus = (ref: ResourceRef): boolean => !focusKeys || focusKeys.has(resourceKey(ref));
+  const focusNames = options.focus ? new Set(options.focus.map((ref) => ref.name)) : undefined;
+  const inFocus = (ref: ResourceRef): boolean => !focusKeys || (focusNames!.has(ref.name) && focusKeys.has(resourceKey(ref)));
 
   const resourceIssues: ValidationIssue[] = [];
   for (const item of items) {
@@ -58,13 +59,14 @@ export function validateFabric(items: ReadonlyArray<Manifest | FabricEntry>, opt
     const ref = manifestRef(manifest);
     const first = index.add(manifest);
     if (first) {
-      sinkFor(manifest).error('fabric.duplicate-resource', 'metadata.name', `${manifest.kind} ${manifest.metadata.name} is defined more than once; names are unique per kind`, [manifestRef(first)]);
-      // The duplicate's own issues point at its own file.
-      const duplicateIssues = sinkFor(manifest).issues.splice(0).map((issue) => locate(publicIssue(issue), entry));
+      // The duplicate's issue points at its own file; the duplicate itself is not validated further.
+      const duplicate = new IssueSink(ref);
+      duplicate.error('fabric.duplicate-resource', 'metadata.name', `${manifest.kind} ${manifest.metadata.name} is defined more than once; names are unique per kind`, [manifestRef(first)]);
+      const duplicateIssues = duplicate.issues.map((issue) => locate(publicIssue(issue), entry));
       if (inFocus(ref) || (focusKeys?.has(resourceKey(manifestRef(first))) ?? false)) resourceIssues.push(...duplicateIssues);
       continue;
     }
-    origins.set(resourceKey(ref), entry);
+    origins.set(manifest, entry);
     if ((options.includeResourceChecks ?? true) && inFocus(ref)) {
       resourceIssues.push(...validateResource(manifest, { config }).map((issue) => locate(issue, entry)));
     }
@@ -89,8 +91,8 @@ export function validateFabric(items: ReadonlyArray<Manifest | FabricEntry>, opt
   validateExternalPeerings(context);
 
   const fabricIssues: ValidationIssue[] = [];
-  for (const [key, sink] of sinks) {
-    const entry = origins.get(key);
+  for (const [manifest, sink] of sinks) {
+    const entry = origins.get(manifest);
     for (const issue of sink.issues) {
       const touchesFocus = inFocus(issue) || (issue.related ?? []).some(inFocus);
       if (touchesFocus) fabricIssues.push(entry ? locate(publicIssue(issue), entry) : publicIssue(issue));
