@@ -45,31 +45,54 @@ export function createSharedSubscribe() {
 
 const DONE: IteratorResult<never, undefined> = { done: true, value: undefined };
 
+function isPromiseLike<T>(value: T | PromiseLike<T>): value is PromiseLike<T> {
+  return typeof (value as { then?: unknown } | null)?.then === 'function';
+}
+
 /**
  * `source` mapped through `map`, as an async generator whose return() takes effect at once. An `async function*`
  * queues return() behind the pending next(), so after a client's `complete` the next event was still sent for
  * that id (graphql-transport-ws forbids that) and the source stayed open until that event came.
+ * Runs once per subscriber per event, so it is written with as few promises as it takes (no Promise.race, no
+ * async functions): with a thousand subscribers their allocation was a good part of the fan-out time.
  */
 function stoppableMap<T>(source: AsyncIterator<unknown>, map: (event: unknown) => T | Promise<T>): AsyncGenerator<T, undefined> {
   let stopped = false;
-  let stop!: () => void;
-  const stopSignal = new Promise<typeof DONE>((resolve) => (stop = () => resolve(DONE)));
+  /** Settles the pending next() with DONE when return() comes first. */
+  let finishPending: (() => void) | undefined;
   const generator: AsyncGenerator<T, undefined> = {
-    async next() {
-      if (stopped) return DONE;
-      const result = await Promise.race([source.next(), stopSignal]);
-      if (stopped || result.done) return DONE;
-      const value = await map(result.value);
-      return stopped ? DONE : { done: false, value };
+    next() {
+      if (stopped) return Promise.resolve(DONE);
+      return new Promise<IteratorResult<T, undefined>>((resolve, reject) => {
+        finishPending = () => resolve(DONE);
+        const settle = (value: T) => {
+          finishPending = undefined;
+          resolve(stopped ? DONE : { done: false, value });
+        };
+        source.next().then((result) => {
+          if (stopped || result.done) {
+            finishPending = undefined;
+            return resolve(DONE);
+          }
+          try {
+            const mapped = map(result.value);
+            if (isPromiseLike(mapped)) mapped.then(settle, reject);
+            else settle(mapped);
+          } catch (error) {
+            reject(error);
+          }
+        }, reject);
+      });
     },
-    async return() {
+    return() {
       if (!stopped) {
         stopped = true;
-        stop();
+        finishPending?.();
+        finishPending = undefined;
         // Not awaited: a source generator finishes only once its own pending next() settles.
         void Promise.resolve(source.return?.()).catch(() => undefined);
       }
-      return DONE;
+      return Promise.resolve(DONE);
     },
     async throw(error: unknown) {
       await generator.return(undefined);
