@@ -4,6 +4,8 @@ export interface BusEvent {
   payload: Record<string, unknown>;
 }
 
+export type PayloadFilter = (payload: Record<string, unknown>) => boolean;
+
 /**
  * Fan-out of events to GraphQL subscriptions. Publish only after the transaction that produced the
  * event committed. `memory` serves one process (embedded mode); `postgres` fans out through
@@ -11,7 +13,10 @@ export interface BusEvent {
  */
 export interface EventBus {
   publish(event: BusEvent): Promise<void>;
-  /** Subscribed at once (not on the first `next()`), so nothing published after this call is missed. */
-  subscribe<T = Record<string, unknown>>(topics: string[]): AsyncIterableIterator<T>;
+  /**
+   * Subscribed at once (not on the first `next()`), so nothing published after this call is missed. `accepts`
+   * picks the payloads this subscriber wants while the event is delivered, before anything is queued for it.
+   */
+  subscribe<T = Record<string, unknown>>(topics: string[], accepts?: PayloadFilter): AsyncIterableIterator<T>;
   close(): Promise<void>;
 }

@@ -1,10 +1,12 @@
+import type { PayloadFilter } from './event-bus';
+
 /** In-process topic registry with eager, bounded per-subscriber queues. */
 export class LocalTopics {
   private readonly subscribers = new Map<string, Set<Subscriber>>();
 
   constructor(private readonly maxQueued = 1000) {}
 
-  deliver(topics: string[], payload: unknown): void {
+  deliver(topics: string[], payload: Record<string, unknown>): void {
     const reached = new Set<Subscriber>();
     for (const topic of topics) {
       for (const subscriber of this.subscribers.get(topic) ?? []) reached.add(subscriber);
@@ -12,8 +14,8 @@ export class LocalTopics {
     for (const subscriber of reached) subscriber.push(payload);
   }
 
-  subscribe<T>(topics: string[]): AsyncIterableIterator<T> {
-    const subscriber = new Subscriber(this.maxQueued, () => {
+  subscribe<T>(topics: string[], accepts?: PayloadFilter): AsyncIterableIterator<T> {
+    const subscriber = new Subscriber(this.maxQueued, accepts, () => {
       for (const topic of topics) {
         const set = this.subscribers.get(topic);
         set?.delete(subscriber);
@@ -46,11 +48,12 @@ class Subscriber implements AsyncIterableIterator<unknown> {
 
   constructor(
     private readonly maxQueued: number,
+    private readonly accepts: PayloadFilter | undefined,
     private readonly onClose: () => void,
   ) {}
 
-  push(value: unknown): void {
-    if (this.done) return;
+  push(value: Record<string, unknown>): void {
+    if (this.done || (this.accepts && !this.accepts(value))) return;
     if (this.waiting) {
       const resolve = this.waiting;
       this.waiting = undefined;
