@@ -1,7 +1,6 @@
 import type { Server } from 'node:http';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { GraphQLError, parse, specifiedRules, validate, type DocumentNode, type ExecutionArgs, type GraphQLSchema } from 'graphql';
-import { useServer } from 'graphql-ws/use/ws';
 import type { Logger } from 'pino';
 import { WebSocketServer } from 'ws';
 import { authenticate } from '../auth/authenticate';
@@ -18,6 +17,7 @@ import { RATE_LIMITED, rateLimitMessage, type RateLimiter } from './rate-limit';
 import { enforceRequestLimits, tokenLimitError } from './request-limits';
 import { redactSecretVariablesInErrors } from '../graphql/secret-variable-redaction';
 import { createSharedSubscribe } from './shared-subscription-execution';
+import { useGraphQLWsServer } from './graphql-ws-server';
 
 export interface SubscriptionServerDependencies {
   httpServer: Server;
@@ -125,7 +125,7 @@ function credentialOf(payload: Record<string, unknown> | undefined): string | un
 export function startSubscriptionServer(deps: SubscriptionServerDependencies) {
   const validated = documentValidator(deps);
   const wsServer = new WebSocketServer({ server: deps.httpServer, path: '/graphql', maxPayload: 1024 * 1024 });
-  const server = useServer<Record<string, unknown>, { user?: User; tokenId?: string }>(
+  const server = useGraphQLWsServer<Record<string, unknown>, { user?: User; tokenId?: string }>(
     {
       schema: deps.schema,
       connectionInitWaitTimeout: deps.connectionInitTimeoutMs,
