@@ -1,5 +1,6 @@
 import { createSourceEventStream, execute, print, type ExecutionArgs, type ExecutionResult } from 'graphql';
 import type { GraphQLContext } from '../graphql/context';
+import { isMappableSubscription } from '../graphql/pubsub/event-bus';
 import { StoppableMap } from './stoppable-map';
 
 type Results = Map<string, ExecutionResult | Promise<ExecutionResult>>;
@@ -40,6 +41,7 @@ export function createSharedSubscribe() {
     if (!(Symbol.asyncIterator in stream)) return stream as ExecutionResult;
     const source = stream as AsyncIterableIterator<unknown>;
     const key = selectionKey(args);
-    return new StoppableMap(source, (event) => executeShared(args, key, event));
+    const executeEvent = (event: unknown) => executeShared(args, key, event);
+    return isMappableSubscription(source) ? source.mapEvents(executeEvent) : new StoppableMap(source, executeEvent);
   };
 }
