@@ -1,5 +1,7 @@
 import { createSourceEventStream, execute, print, type ExecutionArgs, type ExecutionResult } from 'graphql';
 import type { GraphQLContext } from '../graphql/context';
+import { isMappableSubscription } from '../graphql/pubsub/event-bus';
+import { StoppableMap } from './stoppable-map';
 
 type Results = Map<string, ExecutionResult | Promise<ExecutionResult>>;
 
@@ -39,45 +41,7 @@ export function createSharedSubscribe() {
     if (!(Symbol.asyncIterator in stream)) return stream as ExecutionResult;
     const source = stream as AsyncIterableIterator<unknown>;
     const key = selectionKey(args);
-    return stoppableMap(source, (event) => executeShared(args, key, event));
+    const executeEvent = (event: unknown) => executeShared(args, key, event);
+    return isMappableSubscription(source) ? source.mapEvents(executeEvent) : new StoppableMap(source, executeEvent);
   };
-}
-
-const DONE: IteratorResult<never, undefined> = { done: true, value: undefined };
-
-/**
- * `source` mapped through `map`, as an async generator whose return() takes effect at once. An `async function*`
- * queues return() behind the pending next(), so after a client's `complete` the next event was still sent for
- * that id (graphql-transport-ws forbids that) and the source stayed open until that event came.
- */
-function stoppableMap<T>(source: AsyncIterator<unknown>, map: (event: unknown) => T | Promise<T>): AsyncGenerator<T, undefined> {
-  let stopped = false;
-  let stop!: () => void;
-  const stopSignal = new Promise<typeof DONE>((resolve) => (stop = () => resolve(DONE)));
-  const generator: AsyncGenerator<T, undefined> = {
-    async next() {
-      if (stopped) return DONE;
-      const result = await Promise.race([source.next(), stopSignal]);
-      if (stopped || result.done) return DONE;
-      const value = await map(result.value);
-      return stopped ? DONE : { done: false, value };
-    },
-    async return() {
-      if (!stopped) {
-        stopped = true;
-        stop();
-        // Not awaited: a source generator finishes only once its own pending next() settles.
-        void Promise.resolve(source.return?.()).catch(() => undefined);
-      }
-      return DONE;
-    },
-    async throw(error: unknown) {
-      await generator.return(undefined);
-      throw error;
-    },
-    [Symbol.asyncIterator]() {
-      return generator;
-    },
-  };
-  return generator;
 }

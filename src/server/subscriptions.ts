@@ -1,7 +1,6 @@
 import type { Server } from 'node:http';
-import type { MikroORM } from '@mikro-orm/postgresql';
+import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { GraphQLError, parse, specifiedRules, validate, type DocumentNode, type ExecutionArgs, type GraphQLSchema } from 'graphql';
-import { useServer } from 'graphql-ws/use/ws';
 import type { Logger } from 'pino';
 import { WebSocketServer } from 'ws';
 import { authenticate } from '../auth/authenticate';
@@ -9,7 +8,7 @@ import type { SecretBox } from '../auth/secret-box';
 import type { RequestLimits } from '../config';
 import type { User } from '../entities/user';
 import type { GraphQLContext } from '../graphql/context';
-import { createLoaders } from '../graphql/loaders';
+import { createLoaders, type Loaders } from '../graphql/loaders';
 import type { EventBus } from '../graphql/pubsub/event-bus';
 import type { GitRemotes } from '../sync/executors/git-executor-deps';
 import type { SyncRuntime } from '../sync/sync-runtime';
@@ -18,6 +17,7 @@ import { RATE_LIMITED, rateLimitMessage, type RateLimiter } from './rate-limit';
 import { enforceRequestLimits, tokenLimitError } from './request-limits';
 import { redactSecretVariablesInErrors } from '../graphql/secret-variable-redaction';
 import { createSharedSubscribe } from './shared-subscription-execution';
+import { useGraphQLWsServer } from './graphql-ws-server';
 
 export interface SubscriptionServerDependencies {
   httpServer: Server;
@@ -118,6 +118,30 @@ function credentialOf(payload: Record<string, unknown> | undefined): string | un
 }
 
 /**
+ * A subscription's context. Its EntityManager fork and loaders are made on first use: a subscription lives as
+ * long as its socket, and most never touch them (progress events carry their data), while a fork and a set of
+ * loaders for each of thousands of subscriptions made the heap, and every garbage collection, much larger.
+ */
+function subscriptionContext(deps: SubscriptionServerDependencies, user: User): GraphQLContext {
+  let em: EntityManager | undefined;
+  let loaders: Loaders | undefined;
+  return {
+    get em() {
+      return (em ??= deps.orm.em.fork());
+    },
+    get loaders() {
+      return (loaders ??= createLoaders(this.em));
+    },
+    user,
+    secrets: deps.secrets,
+    log: deps.log,
+    sync: deps.sync,
+    events: deps.events,
+    repos: deps.repos,
+  };
+}
+
+/**
  * graphql-ws (protocol graphql-transport-ws) on the same port and path as HTTP. Authentication happens in
  * connection_init; a missing or invalid token closes the socket with 4403 Forbidden, no connection_init within
  * `connectionInitTimeoutMs` with 4408. Subscribe messages get the HTTP limits (checkSubscribe).
@@ -125,7 +149,7 @@ function credentialOf(payload: Record<string, unknown> | undefined): string | un
 export function startSubscriptionServer(deps: SubscriptionServerDependencies) {
   const validated = documentValidator(deps);
   const wsServer = new WebSocketServer({ server: deps.httpServer, path: '/graphql', maxPayload: 1024 * 1024 });
-  const server = useServer<Record<string, unknown>, { user?: User; tokenId?: string }>(
+  const server = useGraphQLWsServer<Record<string, unknown>, { user?: User; tokenId?: string }>(
     {
       schema: deps.schema,
       connectionInitWaitTimeout: deps.connectionInitTimeoutMs,
@@ -141,10 +165,7 @@ export function startSubscriptionServer(deps: SubscriptionServerDependencies) {
         return true;
       },
       onSubscribe: (ctx, _id, payload) => checkSubscribe(deps, validated, ctx.extra.tokenId, payload),
-      context: (ctx): GraphQLContext => {
-        const em = deps.orm.em.fork();
-        return { em, user: ctx.extra.user as User, loaders: createLoaders(em), secrets: deps.secrets, log: deps.log, sync: deps.sync, events: deps.events, repos: deps.repos };
-      },
+      context: (ctx) => subscriptionContext(deps, ctx.extra.user as User),
       onNext: (_ctx, _id, payload, _args, result) => {
         if (!result.errors) return undefined;
         return { ...result, errors: redactSecretVariablesInErrors(result.errors.map((error) => error.toJSON()), payload.variables) };

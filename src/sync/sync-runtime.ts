@@ -377,16 +377,22 @@ export class SyncRuntime {
         if (rows.length === 0) continue;
         const snapshot = snapshotFromRow(rows[0]);
         this.options.log.warn({ operationId: id, fabricId }, 'sync operation was interrupted (its process stopped)');
-        this.publisher.report(snapshot, 'interrupted', true);
         const executor = this.options.registry.get(snapshot.operationType);
-        if (executor?.retryAfterInterruption && snapshot.attempt < MAX_ATTEMPTS) await this.enqueueRetry(rows[0]);
+        let retry: OperationSnapshot | undefined;
+        try {
+          if (executor?.retryAfterInterruption && snapshot.attempt < MAX_ATTEMPTS) retry = await this.insertRetry(rows[0]);
+        } finally {
+          // Reported once the retry exists: whoever sees the failure can already find its retry.
+          this.publisher.report(snapshot, 'interrupted', true);
+        }
+        if (retry) await this.publishRetry(retry, String(rows[0].id));
       } finally {
         await session.unlock(fabricId);
       }
     }
   }
 
-  private async enqueueRetry(row: Record<string, unknown>): Promise<void> {
+  private async insertRetry(row: Record<string, unknown>): Promise<OperationSnapshot> {
     const rows = await this.options.orm.em.getConnection().execute<Array<Record<string, unknown>>>(
       `with source as (
          insert into sync_operation (id, fabric_id, operation_type, status, initiated_by_id, dry_run, push_mode, details, stage, attempt, retry_of)
@@ -394,10 +400,13 @@ export class SyncRuntime {
        ), ${OPERATION_AUDIT} select * from source`,
       [row.fabric_id, row.operation_type, row.initiated_by_id, row.dry_run, row.push_mode, Number(row.attempt) + 1, row.id, 'sync_operation.queue', JSON.stringify({ trigger: 'retry', retryOf: row.id }), null],
     );
-    const snapshot = snapshotFromRow(rows[0]);
+    return snapshotFromRow(rows[0]);
+  }
+
+  private async publishRetry(snapshot: OperationSnapshot, retryOf: string): Promise<void> {
     await this.options.bus.publish({
       topics: [...progressTopics(snapshot), WAKEUP_TOPIC],
-      payload: { kind: 'progress', operation: snapshot, message: `retry of interrupted operation ${String(row.id)}`, at: new Date().toISOString() },
+      payload: { kind: 'progress', operation: snapshot, message: `retry of interrupted operation ${retryOf}`, at: new Date().toISOString() },
     });
   }
 }

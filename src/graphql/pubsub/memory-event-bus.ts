@@ -1,4 +1,4 @@
-import type { BusEvent, EventBus } from './event-bus';
+import type { BusEvent, EventBus, PayloadFilter } from './event-bus';
 import { LocalTopics } from './local-topics';
 
 /** Single-process fan-out (embedded mode). */
@@ -9,8 +9,8 @@ export class MemoryEventBus implements EventBus {
     this.topics.deliver(event.topics, event.payload);
   }
 
-  subscribe<T>(topics: string[]): AsyncIterableIterator<T> {
-    return this.topics.subscribe<T>(topics);
+  subscribe<T>(topics: string[], accepts?: PayloadFilter): AsyncIterableIterator<T> {
+    return this.topics.subscribe<T>(topics, accepts);
   }
 
   async close(): Promise<void> {

@@ -1,6 +1,6 @@
 import { Client, type Notification } from 'pg';
 import type { Logger } from 'pino';
-import type { BusEvent, EventBus } from './event-bus';
+import type { BusEvent, EventBus, PayloadFilter } from './event-bus';
 import { LocalTopics } from './local-topics';
 
 export const EVENT_CHANNEL = 'hnp_events';
@@ -112,8 +112,8 @@ export class PostgresEventBus implements EventBus {
     await sent;
   }
 
-  subscribe<T>(topics: string[]): AsyncIterableIterator<T> {
-    return this.topics.subscribe<T>(topics);
+  subscribe<T>(topics: string[], accepts?: PayloadFilter): AsyncIterableIterator<T> {
+    return this.topics.subscribe<T>(topics, accepts);
   }
 
   async close(): Promise<void> {

@@ -19,39 +19,59 @@ function idArgument(globalId: string | null | undefined, typeName: string, argum
   return id;
 }
 
-/** Current state first (so a late subscriber still learns the outcome), then live events until the final status. */
-async function* operationProgress({ args, context }: SubscriptionData): AsyncGenerator<ProgressEvent> {
-  const operationId = idArgument(args.operationId, 'SyncOperation', 'operationId');
-  const fabricId = idArgument(args.fabricId, 'HedgehogFabric', 'fabricId');
-  const topics = operationId ? [`op:${operationId}`] : fabricId ? [`fabric:${fabricId}:ops`] : ['ops'];
-  const live = context.events.subscribe<ProgressEvent & { kind: string }>(topics);
+const isProgress = (payload: Record<string, unknown>) => payload.kind === 'progress';
+const isConflict = (payload: Record<string, unknown>) => payload.kind === 'conflict';
+
+/** A stream whose first next() fails with `error`: graphql-ws sends it as an `error` message for the operation. */
+async function* failing(error: unknown): AsyncGenerator<never> {
+  throw error;
+}
+
+/**
+ * A fabric's or all operations' progress is the bus subscription itself (filtered as events are delivered):
+ * these are the streams a thousand dashboards share, and every async generator layer per subscriber costs
+ * several promises per event. One operation's progress first yields its current state.
+ */
+function operationProgress({ args, context }: SubscriptionData): AsyncIterableIterator<ProgressEvent> {
+  let operationId: string | undefined;
+  let fabricId: string | undefined;
   try {
-    if (operationId) {
-      const rows = await context.em.getConnection().execute<Array<Record<string, unknown>>>('select * from sync_operation where id = ?', [operationId]);
-      if (rows.length === 0) throw badUserInput(`no SyncOperation with id "${args.operationId}"`, 'operationId');
-      const current = snapshotFromRow(rows[0]);
-      if (fabricId && current.fabricId !== fabricId) throw badUserInput('the operation does not belong to that fabric', 'fabricId');
-      yield { operation: current, message: 'current state', at: new Date().toISOString() };
-      if (FINAL_STATUSES.includes(current.status)) return;
-    }
+    operationId = idArgument(args.operationId, 'SyncOperation', 'operationId');
+    fabricId = idArgument(args.fabricId, 'HedgehogFabric', 'fabricId');
+  } catch (error) {
+    return failing(error);
+  }
+  if (operationId) return oneOperationProgress(operationId, fabricId, args.operationId!, context);
+  return context.events.subscribe<ProgressEvent>(fabricId ? [`fabric:${fabricId}:ops`] : ['ops'], isProgress);
+}
+
+/** Current state first (so a late subscriber still learns the outcome), then live events until the final status. */
+async function* oneOperationProgress(operationId: string, fabricId: string | undefined, globalId: string, context: GraphQLContext): AsyncGenerator<ProgressEvent> {
+  const live = context.events.subscribe<ProgressEvent>([`op:${operationId}`], isProgress);
+  try {
+    const rows = await context.em.getConnection().execute<Array<Record<string, unknown>>>('select * from sync_operation where id = ?', [operationId]);
+    if (rows.length === 0) throw badUserInput(`no SyncOperation with id "${globalId}"`, 'operationId');
+    const current = snapshotFromRow(rows[0]);
+    if (fabricId && current.fabricId !== fabricId) throw badUserInput('the operation does not belong to that fabric', 'fabricId');
+    yield { operation: current, message: 'current state', at: new Date().toISOString() };
+    if (FINAL_STATUSES.includes(current.status)) return;
     for await (const event of live) {
-      if (event.kind !== 'progress') continue;
       yield event;
-      if (operationId && FINAL_STATUSES.includes(event.operation.status)) return;
+      if (FINAL_STATUSES.includes(event.operation.status)) return;
     }
   } finally {
     await live.return?.();
   }
 }
 
-async function* conflictStream({ args, context }: SubscriptionData): AsyncGenerator<ConflictEventPayload> {
-  const fabricId = idArgument(args.fabricId, 'HedgehogFabric', 'fabricId');
-  const live = context.events.subscribe<ConflictEventPayload>(fabricId ? [conflictTopics(fabricId)[0]] : ['conflicts']);
+function conflictStream({ args, context }: SubscriptionData): AsyncIterableIterator<ConflictEventPayload> {
+  let fabricId: string | undefined;
   try {
-    for await (const event of live) if (event.kind === 'conflict') yield event;
-  } finally {
-    await live.return?.();
+    fabricId = idArgument(args.fabricId, 'HedgehogFabric', 'fabricId');
+  } catch (error) {
+    return failing(error);
   }
+  return context.events.subscribe<ConflictEventPayload>(fabricId ? [conflictTopics(fabricId)[0]] : ['conflicts'], isConflict);
 }
 
 // One bus event reaches every subscriber as the same payload object: build its GraphQL shape once.
