@@ -1,4 +1,5 @@
 import type { Socket } from 'node:net';
+import type { WebSocket, WebSocketServer } from 'ws';
 
 /**
  * Holds a socket's writes until the current tick's promise jobs have run, then lets them leave together: one
@@ -21,4 +22,20 @@ export function coalescedWrites(socket: Socket): { hold(): void } {
       process.nextTick(release);
     },
   };
+}
+
+/**
+ * Every WebSocket of `server` sends through coalescedWrites. Register before graphql-ws's `useServer`: this
+ * 'connection' listener then runs first and wraps the socket's `send`, which graphql-ws calls once per message
+ * (and still gets its callback once the data is written).
+ */
+export function coalesceWebSocketWrites(server: WebSocketServer): void {
+  server.on('connection', (socket: WebSocket, request) => {
+    const writes = coalescedWrites(request.socket);
+    const send = socket.send.bind(socket) as (...args: unknown[]) => void;
+    socket.send = ((...args: unknown[]) => {
+      if (socket.readyState === socket.OPEN) writes.hold();
+      send(...args);
+    }) as WebSocket['send'];
+  });
 }

@@ -2,6 +2,7 @@ import type { Server } from 'node:http';
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { GraphQLError, parse, specifiedRules, validate, type DocumentNode, type ExecutionArgs, type GraphQLSchema } from 'graphql';
 import type { Logger } from 'pino';
+import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import { authenticate } from '../auth/authenticate';
 import type { SecretBox } from '../auth/secret-box';
@@ -17,7 +18,7 @@ import { RATE_LIMITED, rateLimitMessage, type RateLimiter } from './rate-limit';
 import { enforceRequestLimits, tokenLimitError } from './request-limits';
 import { redactSecretVariablesInErrors } from '../graphql/secret-variable-redaction';
 import { createSharedSubscribe } from './shared-subscription-execution';
-import { useGraphQLWsServer } from './graphql-ws-server';
+import { coalesceWebSocketWrites } from './coalesced-writes';
 
 export interface SubscriptionServerDependencies {
   httpServer: Server;
@@ -149,7 +150,8 @@ function subscriptionContext(deps: SubscriptionServerDependencies, user: User): 
 export function startSubscriptionServer(deps: SubscriptionServerDependencies) {
   const validated = documentValidator(deps);
   const wsServer = new WebSocketServer({ server: deps.httpServer, path: '/graphql', maxPayload: 1024 * 1024 });
-  const server = useGraphQLWsServer<Record<string, unknown>, { user?: User; tokenId?: string }>(
+  coalesceWebSocketWrites(wsServer);
+  const server = useServer<Record<string, unknown>, { user?: User; tokenId?: string }>(
     {
       schema: deps.schema,
       connectionInitWaitTimeout: deps.connectionInitTimeoutMs,
