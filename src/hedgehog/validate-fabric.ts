@@ -37,7 +37,7 @@ function toEntry(item: Manifest | FabricEntry): FabricEntry {
  * uniqueness, namespace containment, redundancy and hydration consistency. Indexed by kind
  * and name, so the cost grows as n log n with the number of resources.
  */
-export function validateFabric(items: ReadonlyArray<Manifest | FabricEntry>, options: ValidateFabricOptions = {}): ValidationIssue[] {
+export function validateFabric(items: Iterable<Manifest | FabricEntry>, options: ValidateFabricOptions = {}): ValidationIssue[] {
   const config = options.config ?? DEFAULT_FABRIC_CONFIG;
   const index = new FabricIndex();
   // Keyed by the manifest object (rules only see the indexed objects): no key string per resource and rule.

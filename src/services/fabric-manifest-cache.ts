@@ -2,6 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { JsonObject } from '../hedgehog/json';
 import { canonicalizeManifest, manifestRef, type Manifest } from '../hedgehog/manifest';
 import { resourceKey } from '../hedgehog/issues';
+import type { FabricEntry } from '../hedgehog/validate-fabric';
 
 interface StoredRow {
   id: string;
@@ -22,6 +23,8 @@ interface CachedManifest {
   tuple: string;
   key: string;
   manifest: Manifest;
+  /** The manifest as validateFabric takes it, made once per row version rather than per validation. */
+  entry: FabricEntry;
 }
 
 /** Cached manifests across all fabrics; the least recently validated fabrics are dropped beyond this. */
@@ -50,6 +53,15 @@ export class FabricManifestCache {
 
   /** Canonical manifests of the fabric as `em` (a transaction or not) sees it, keyed by kind/namespace/name. */
   async load(em: EntityManager, fabricId: string): Promise<Map<string, Manifest>> {
+    return new Map([...(await this.current(em, fabricId)).values()].map((cached) => [cached.key, cached.manifest]));
+  }
+
+  /** The same as validateFabric entries (marked canonical), in a new map the caller may change. */
+  async loadEntries(em: EntityManager, fabricId: string): Promise<Map<string, FabricEntry>> {
+    return new Map([...(await this.current(em, fabricId)).values()].map((cached) => [cached.key, cached.entry]));
+  }
+
+  private async current(em: EntityManager, fabricId: string): Promise<Map<string, CachedManifest>> {
     const tuples: StoredRow[] = await em.execute(`select id, xmin::text || '/' || ctid::text as tuple from hedgehog_resource where fabric_id = ?`, [fabricId]);
     const cached = this.fabrics.get(fabricId);
     const current = new Map<string, CachedManifest>();
@@ -77,13 +89,13 @@ export class FabricManifestCache {
             spec: row.spec,
           }),
         );
-        current.set(row.id, { tuple: row.tuple, key: resourceKey(manifestRef(manifest)), manifest });
+        current.set(row.id, { tuple: row.tuple, key: resourceKey(manifestRef(manifest)), manifest, entry: Object.freeze({ manifest, canonical: true }) });
       }
     }
     this.fabrics.delete(fabricId);
     this.fabrics.set(fabricId, current);
     this.evict();
-    return new Map([...current.values()].map((entry) => [entry.key, entry.manifest]));
+    return current;
   }
 
   private evict(): void {

@@ -37,12 +37,11 @@ export interface FabricChange {
 
 /** Validates the fabric as it would be after `change`, reporting only findings about or involving the changed resources. */
 export async function validateFabricChange(em: EntityManager, fabricId: string, change: FabricChange): Promise<ValidationIssue[]> {
-  const stored = await fabricManifestCache.load(em, fabricId);
-  const entries = new Map<string, FabricEntry>([...stored].map(([key, manifest]) => [key, { manifest, canonical: true }]));
+  const entries = await fabricManifestCache.loadEntries(em, fabricId);
   for (const ref of change.deletes ?? []) entries.delete(resourceKey(ref));
   for (const entry of change.upserts) entries.set(resourceKey(manifestRef(entry.manifest)), entry);
   const focus = [...change.upserts.map((entry) => manifestRef(entry.manifest)), ...(change.deletes ?? [])];
-  return validateFabric([...entries.values()], { focus });
+  return validateFabric(entries.values(), { focus });
 }
 
 /** `spec.subnets.default` → ["input", "spec", "subnets", "default"]; metadata fields map to the input's own fields. */
