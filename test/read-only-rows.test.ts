@@ -17,6 +17,7 @@ import { GitRepository, HedgehogFabric, HedgehogResource, ResourceConflict, Sync
 import {
   RowsConflictNodeDocument,
   RowsFabricNodeDocument,
+  RowsFreshAfterMutationsDocument,
   RowsNestedDocument,
   RowsOperationNodeDocument,
   RowsPagesDocument,
@@ -25,6 +26,7 @@ import {
   RowsResourcesDerivedOnlyDocument,
   RowsResourcesNarrowDocument,
 } from './generated/operations';
+import { NAMESPACES, simpleVpcSpec } from './support/hedgehog-specs';
 import { at, READ_ONLY_SERVER, Seed } from './support/read-seed';
 import { startTestServer, type TestServer } from './support/test-server';
 
@@ -205,5 +207,24 @@ describe('read-only rows answer like hydrated entities', () => {
     }
     const withConflict = derived.resources.edges.find(({ node }) => node.conflicts.length > 0);
     assert.equal(withConflict?.node.conflicts[0].id, conflicts[0].globalId);
+  });
+
+  test('after each mutation of a request, later fields read what it wrote (loaders forget their read-only snapshots)', async () => {
+    const seed = new Seed(server);
+    const fresh = seed.fabric('rows-fresh', { description: 'before' });
+    for (const namespace of NAMESPACES) seed.resource(fresh, namespace.kind, namespace.name, { spec: namespace.spec() });
+    const vpc = seed.resource(fresh, 'VPC', 'vpc-fresh', { spec: simpleVpcSpec(1) });
+    await seed.flush();
+    const result = await server.query(RowsFreshAfterMutationsDocument, {
+      resourceId: vpc.globalId,
+      fabricId: fresh.globalId,
+      labelsA: { step: 'a' },
+      labelsB: { step: 'b' },
+      description: 'after',
+    });
+    assert.deepEqual([result.first.userErrors, result.rename.userErrors, result.second.userErrors], [[], [], []]);
+    assert.equal(result.first.resource?.fabric.description, 'before');
+    assert.equal(result.second.resource?.fabric.description, 'after');
+    assert.deepEqual(result.second.resource?.labels, { step: 'b' });
   });
 });

@@ -49,7 +49,28 @@ function readOnlyById<T extends { id: string }>(em: EntityManager, entity: new (
     for (const row of rows) loaded.set(String(row.id), reader.read(row));
     return ids.map((id) => loaded.get(id) ?? null);
   });
-  return Object.assign(loader, { peek: (id: string) => loaded.get(id) });
+  const clearAll = loader.clearAll.bind(loader);
+  return Object.assign(loader, {
+    peek: (id: string) => loaded.get(id),
+    clearAll() {
+      loaded.clear();
+      return clearAll();
+    },
+  });
+}
+
+/**
+ * Forgets everything the request's loaders have read. After each mutation of a request: read-only objects are
+ * snapshots, and a later field of the same request (the next mutation's payload) must see what the mutation wrote.
+ */
+export function clearLoaders(loaders: Loaders): void {
+  const clear = (group: object) => {
+    for (const value of Object.values(group)) {
+      if (value instanceof DataLoader) value.clearAll();
+      else if (typeof value === 'object' && value !== null) clear(value);
+    }
+  };
+  clear(loaders);
 }
 
 interface NestedPageKey<T> {

@@ -7,6 +7,7 @@ import type { Logger } from 'pino';
 import type { RequestLimits } from '../config';
 import { DATABASE_UNAVAILABLE, DATABASE_UNAVAILABLE_MESSAGE, isDatabaseUnavailable } from '../db/database-unavailable';
 import type { GraphQLContext } from '../graphql/context';
+import { freshLoadersAfterMutationsPlugin } from './fresh-loaders-plugin';
 import { inputLimitsPlugin } from './input-limits';
 import { LimitCode, requestLimitsPlugin, tokenLimitError } from './request-limits';
 import { secretRedactionPlugin } from './secret-redaction-plugin';
@@ -42,7 +43,7 @@ export function createApollo(schema: GraphQLSchema, httpServer: Server, log: Log
     stopOnTerminationSignals: false,
     // No cache hints are set (answers depend on the caller's token); the default cache-control plugin would only
     // add a hook to every resolved field.
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginLandingPageDisabled(), ApolloServerPluginCacheControlDisabled(), inputLimitsPlugin(), requestLimitsPlugin(limits), secretRedactionPlugin(), ...plugins],
+    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginLandingPageDisabled(), ApolloServerPluginCacheControlDisabled(), inputLimitsPlugin(), requestLimitsPlugin(limits), secretRedactionPlugin(), freshLoadersAfterMutationsPlugin(), ...plugins],
     formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
       if (formatted.extensions?.code === 'GRAPHQL_PARSE_FAILED') {
         const tokens = tokenLimitError(formatted, limits);
