@@ -11,6 +11,8 @@ import {
   SyncCreateResourceDocument,
   SyncOperationByIdDocument,
   SyncProgressDocument,
+  SyncProgressFabricDescriptionDocument,
+  SyncUpdateFabricDescriptionDocument,
   SyncValidateFabricDocument,
   type SyncProgressSubscription,
 } from './generated/operations';
@@ -58,6 +60,24 @@ describe('sync operations runtime (single instance)', () => {
   after(async () => {
     await ws.dispose();
     await server.stop();
+  });
+
+  test("each event of a subscription reads current rows, not what an earlier event of it loaded", async () => {
+    const feed = ws.subscribe(SyncProgressFabricDescriptionDocument, { fabricId });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const runValidation = async () => {
+      const id = (await server.query(SyncValidateFabricDocument, { fabricId })).validateFabric.syncOperation!.id;
+      return feed.waitFor((e) => e.syncOperationProgress.operationId === id && e.syncOperationProgress.status === 'COMPLETED', 20_000);
+    };
+    const described = async (description: string) => {
+      const result = await server.query(SyncUpdateFabricDescriptionDocument, { id: fabricId, description });
+      assert.deepEqual(result.updateFabric.userErrors, []);
+    };
+    await described('first description');
+    assert.equal((await runValidation()).syncOperationProgress.operation.fabric.description, 'first description');
+    await described('second description');
+    assert.equal((await runValidation()).syncOperationProgress.operation.fabric.description, 'second description');
+    feed.unsubscribe();
   });
 
   test('validateFabric runs as an operation whose every stage and final status stream over graphql-ws', async () => {

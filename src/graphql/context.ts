@@ -17,4 +17,9 @@ export interface GraphQLContext {
   sync: SyncRuntime;
   events: EventBus;
   repos: GitRemotes;
+  /**
+   * Subscriptions: the context for executing one event — a new EntityManager fork and new loaders, so that each
+   * event's fields read current rows rather than what an earlier event of the same subscription loaded.
+   */
+  forEvent?: () => GraphQLContext;
 }

@@ -24,13 +24,19 @@ export function createSharedSubscribe() {
     return `${role}\u0000${args.operationName ?? ''}\u0000${JSON.stringify(args.variableValues ?? {})}\u0000${documentText}`;
   }
 
+  /** The event executed with a context of its own (fresh loaders), so no event answers with an earlier one's rows. */
+  function executeEvent(args: ExecutionArgs, event: unknown): ExecutionResult | Promise<ExecutionResult> {
+    const context = args.contextValue as GraphQLContext | undefined;
+    return execute({ ...args, rootValue: event, contextValue: context?.forEvent?.() ?? context });
+  }
+
   function executeShared(args: ExecutionArgs, key: string, event: unknown): ExecutionResult | Promise<ExecutionResult> {
-    if (typeof event !== 'object' || event === null) return execute({ ...args, rootValue: event });
+    if (typeof event !== 'object' || event === null) return executeEvent(args, event);
     let results = resultsByEvent.get(event);
     if (!results) resultsByEvent.set(event, (results = new Map()));
     let result = results.get(key);
     if (!result) {
-      result = execute({ ...args, rootValue: event });
+      result = executeEvent(args, event);
       results.set(key, result);
     }
     return result;

@@ -122,6 +122,7 @@ function credentialOf(payload: Record<string, unknown> | undefined): string | un
  * A subscription's context. Its EntityManager fork and loaders are made on first use: a subscription lives as
  * long as its socket, and most never touch them (progress events carry their data), while a fork and a set of
  * loaders for each of thousands of subscriptions made the heap, and every garbage collection, much larger.
+ * Each event is executed with `forEvent()`: a context of its own, with its own (lazy) fork and loaders.
  */
 function subscriptionContext(deps: SubscriptionServerDependencies, user: User): GraphQLContext {
   let em: EntityManager | undefined;
@@ -139,6 +140,7 @@ function subscriptionContext(deps: SubscriptionServerDependencies, user: User): 
     sync: deps.sync,
     events: deps.events,
     repos: deps.repos,
+    forEvent: () => subscriptionContext(deps, user),
   };
 }
 
