@@ -18,6 +18,7 @@ import {
   RowsConflictNodeDocument,
   RowsFabricNodeDocument,
   RowsFreshAfterMutationsDocument,
+  RowsNestedDerivedOnlyDocument,
   RowsNestedDocument,
   RowsOperationNodeDocument,
   RowsPagesDocument,
@@ -179,6 +180,11 @@ describe('read-only rows answer like hydrated entities', () => {
     for (const { node } of withRows.resources.edges) assert.deepEqual(node, await resourceNode(node.id));
     assert.equal(withRows.syncOperations.edges.length, operations.length);
     for (const { node } of withRows.syncOperations.edges) assert.deepEqual(node, await operationNode(node.id));
+    const derived = (await server.query(RowsNestedDerivedOnlyDocument)).fabrics.edges.find(({ node }) => node.id === fabric.globalId)!.node;
+    assert.deepEqual(
+      derived.resources.edges.map(({ node }) => node),
+      withRows.resources.edges.map(({ node }) => ({ manifest: node.manifest, createdBy: node.createdBy && { id: node.createdBy.id } })),
+    );
     for (const resource of resources) {
       assert.deepEqual((await server.query(RowsResourceByIdDocument, { id: resource.globalId })).resource, await resourceNode(resource.globalId));
     }

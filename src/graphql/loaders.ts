@@ -77,6 +77,13 @@ interface NestedPageKey<T> {
   parentId: string;
   where: FilterQuery<T>;
   args: PageArgs;
+  /** Properties the selection does not need (entity-rows). */
+  omit?: readonly string[];
+}
+
+/** Requests of nested pages with the same filter, page arguments and columns are answered together. */
+function groupOf<T>(key: NestedPageKey<T>): string {
+  return JSON.stringify([key.where, key.args, key.omit ?? []]);
 }
 
 /** Nested connections: requests with equal arguments are answered by one window query over all parents. */
@@ -90,18 +97,18 @@ function nestedPages<T extends object>(
     async (keys) => {
       const groups = new Map<string, NestedPageKey<T>[]>();
       for (const key of keys) {
-        const group = JSON.stringify([key.where, key.args]);
+        const group = groupOf(key);
         groups.set(group, [...(groups.get(group) ?? []), key]);
       }
       const results = new Map<string, Page<T>>();
       for (const [group, members] of groups) {
-        const { where, args } = members[0];
-        const pages = await paginateByParent(em, entity, parent, [...new Set(members.map((m) => m.parentId))], where, ordering, args);
+        const { where, args, omit } = members[0];
+        const pages = await paginateByParent(em, entity, parent, [...new Set(members.map((m) => m.parentId))], where, ordering, args, { omit });
         for (const [parentId, page] of pages) results.set(`${parentId}|${group}`, page);
       }
-      return keys.map((key) => results.get(`${key.parentId}|${JSON.stringify([key.where, key.args])}`)!);
+      return keys.map((key) => results.get(`${key.parentId}|${groupOf(key)}`)!);
     },
-    { cacheKeyFn: (key) => `${key.parentId}|${JSON.stringify([key.where, key.args])}` },
+    { cacheKeyFn: (key) => `${key.parentId}|${groupOf(key)}` },
   );
 }
 

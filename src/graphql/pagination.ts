@@ -169,10 +169,11 @@ export async function paginateByParent<T extends object>(
   where: FilterQuery<T>,
   ordering: Ordering,
   args: PageArgs,
+  options: { omit?: readonly string[] } = {},
 ): Promise<Map<string, Page<T>>> {
   const size = pageSize(args.first);
   const platform = em.getPlatform();
-  const reader = rowReader(em, entity);
+  const reader = rowReader(em, entity, options.omit);
   const parentColumn = `e.${platform.quoteIdentifier(parent.column)}`;
   const parents: SqlFragment = { sql: `${parentColumn} in (${parentIds.map(() => '?').join(', ') || 'null'})`, params: [...parentIds] };
   const condition = listCondition(em, entity, where, ordering, args.after, parents);

@@ -1,4 +1,5 @@
-import { Arg, Args, Authorized, Ctx, Field, FieldResolver, ID, Int, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
+import { Arg, Args, Authorized, Ctx, Field, FieldResolver, ID, Info, Int, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
 import { Role } from '../../entities/enums';
 import { GitRepository } from '../../entities/git-repository';
 import { HedgehogFabric } from '../../entities/hedgehog-fabric';
@@ -8,6 +9,7 @@ import type { GraphQLContext } from '../context';
 import { fabricWhere, operationWhere, resourceWhere } from '../filters';
 import { CreateFabricInput, FabricFilter, UpdateFabricInput } from '../inputs/fabric-inputs';
 import { ResourceFilter } from '../inputs/resource-inputs';
+import { unreadResourceProperties } from '../resource-columns';
 import { SyncOperationFilter } from '../inputs/sync-operation-inputs';
 import { withUserErrors } from '../mutation-payload';
 import { FABRIC_ORDER } from '../orderings';
@@ -80,11 +82,14 @@ export class FabricResolver {
     @Root() fabric: HedgehogFabric,
     @Args() page: PageArgsInput,
     @Arg('filter', () => ResourceFilter, { nullable: true }) filter: ResourceFilter | undefined,
-    @Ctx() { loaders }: GraphQLContext,
+    @Ctx() { em, loaders }: GraphQLContext,
+    @Info() info: GraphQLResolveInfo,
   ) {
     pageSize(page.first);
+    // The page is grouped by its parent: the fabric column is always read.
+    const omit = unreadResourceProperties(em, info, ['fabric']);
     return new HedgehogResourceConnection(
-      await loaders.fabricResources.load({ parentId: fabric.id, where: resourceWhere(filter), args: { first: page.first, after: page.after } }),
+      await loaders.fabricResources.load({ parentId: fabric.id, where: resourceWhere(filter), args: { first: page.first, after: page.after }, omit }),
     );
   }
 

@@ -19,42 +19,12 @@ import { withUserErrors } from '../mutation-payload';
 import { RESOURCE_ORDER } from '../orderings';
 import { PageArgsInput } from '../page-args';
 import { MAX_PAGE_SIZE, paginate } from '../pagination';
-import { selectedFieldNames } from '../selection';
-import { rowReader } from '../../db/entity-rows';
+import { unreadResourceProperties } from '../resource-columns';
 import { DeletePayload, HedgehogResourcePayload } from '../payloads';
 import { toIssueType, ValidationReport } from '../validation-types';
 import { findByGlobalId, requireByGlobalId } from './lookup';
 
 const MAX_HISTORY = MAX_PAGE_SIZE;
-
-const MANIFEST_PROPERTIES = ['apiVersion', 'kind', 'namespace', 'name', 'spec', 'labels', 'annotations'];
-
-/** Fields of a resource that are not the property of the same name, and the properties they read. */
-const FIELD_READS: Record<string, readonly string[]> = {
-  id: ['id'],
-  __typename: [],
-  manifest: MANIFEST_PROPERTIES,
-  yaml: MANIFEST_PROPERTIES,
-  conflicts: ['id'],
-  stateHistory: ['id'],
-};
-
-/** The ordering's keys, for the edges' cursors. */
-const CURSOR_PROPERTIES = RESOURCE_ORDER.keys.map((key) => key.property);
-
-/**
- * Properties a page of resources need not read for this selection (wide JSON columns above all). A field this map
- * does not know reads every column: a new field resolver is correct before it is fast.
- */
-function unreadProperties(info: GraphQLResolveInfo, properties: readonly string[]): string[] {
-  const needed = new Set(CURSOR_PROPERTIES);
-  for (const field of selectedFieldNames(info, ['edges', 'node'])) {
-    const reads = FIELD_READS[field] ?? (properties.includes(field) ? [field] : undefined);
-    if (!reads) return [];
-    for (const property of reads) needed.add(property);
-  }
-  return properties.filter((property) => !needed.has(property));
-}
 
 @Resolver(() => HedgehogResource)
 export class ResourceResolver {
@@ -70,7 +40,7 @@ export class ResourceResolver {
     const fabric = await findByGlobalId<HedgehogFabric>(loaders, 'HedgehogFabric', fabricId);
     if (!fabric) throw badUserInput(`no HedgehogFabric with id "${fabricId}"`, 'fabricId');
     const where = { $and: [{ fabric: fabric.id }, resourceWhere(filter)] };
-    const omit = unreadProperties(info, rowReader(em, HedgehogResource).properties);
+    const omit = unreadResourceProperties(em, info);
     return new HedgehogResourceConnection(await paginate(em, HedgehogResource, where, RESOURCE_ORDER, page, { omit }));
   }
 
