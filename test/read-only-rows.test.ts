@@ -190,8 +190,20 @@ describe('read-only rows answer like hydrated entities', () => {
     }
   });
 
-  test('a page that selects few fields still answers the JSON fields it asks for, also through inline fragments', async () => {
+  test('a page that selects few fields reads only their columns and still answers the JSON fields it asks for, also through inline fragments', async () => {
+    const pageStatement = () => {
+      const found = server.sqlStatements().filter((sql) => /from "hedgehog_resource" e where .* limit/.test(sql));
+      assert.equal(found.length, 1, found.join('\n'));
+      return found[0];
+    };
+    server.resetSqlCount();
+    await server.query(RowsPagesDocument, { fabricId: fabric.globalId });
+    for (const column of ['"spec"', '"labels"', '"base_manifest"', '"sync_metadata"']) assert.ok(pageStatement().includes(column), column);
+    server.resetSqlCount();
     const narrow = await server.query(RowsResourcesNarrowDocument, { fabricId: fabric.globalId });
+    const narrowPage = pageStatement();
+    assert.ok(narrowPage.includes('"labels"'));
+    for (const column of ['"spec"', '"annotations"', '"base_manifest"', '"sync_metadata"', '"conflict_details"']) assert.ok(!narrowPage.includes(column), `${column} read for a page that does not select it`);
     assert.equal(narrow.resources.edges.length, resources.length);
     for (const { node } of narrow.resources.edges) {
       const seeded = resources.find((r) => r.globalId === node.id)!;

@@ -106,14 +106,18 @@ function orderBy(platform: Platform, alias: string, ordering: Ordering): string 
   return ordering.keys.map((key) => `${platform.quoteIdentifier(alias)}.${platform.quoteIdentifier(key.column)} ${ordering.direction}`).join(', ');
 }
 
-/** The list's WHERE condition (filter and cursor) over alias `e`. */
-function listCondition<T extends object>(em: EntityManager, entity: EntityName<T>, where: FilterQuery<T>, ordering: Ordering, after: string | null | undefined, extra?: SqlFragment): SqlFragment {
-  const platform = em.getPlatform();
-  const meta = em.getMetadata().get(entity as string);
-  const parts = [compileWhere(meta, platform, 'e', where)];
-  if (extra) parts.push(extra);
-  if (after) parts.push(afterCursorCondition(platform, rowReader(em, entity).table, 'e', ordering, after));
+/** The filter compiled over alias `e`. */
+function compileFilter<T extends object>(em: EntityManager, entity: EntityName<T>, where: FilterQuery<T>): SqlFragment {
+  return compileWhere(em.getMetadata().get(entity as string), em.getPlatform(), 'e', where);
+}
+
+function and(...parts: SqlFragment[]): SqlFragment {
   return { sql: parts.map((p) => p.sql).join(' and '), params: parts.flatMap((p) => p.params) };
+}
+
+/** The filter, and the cursor condition when the page starts after one (totalCount counts without it). */
+function pageCondition<T extends object>(em: EntityManager, entity: EntityName<T>, filter: SqlFragment, ordering: Ordering, after: string | null | undefined): SqlFragment {
+  return after ? and(filter, afterCursorCondition(em.getPlatform(), rowReader(em, entity).table, 'e', ordering, after)) : filter;
 }
 
 function toPage<T extends object>(ordering: Ordering, rows: T[], size: number, args: PageArgs, totalCount: () => Promise<number>): Page<T> {
@@ -143,14 +147,14 @@ export async function paginate<T extends object>(
 ): Promise<Page<T>> {
   const size = pageSize(args.first);
   const reader = rowReader(em, entity, options.omit);
-  const condition = listCondition(em, entity, where, ordering, args.after);
+  const filter = compileFilter(em, entity, where);
+  const condition = pageCondition(em, entity, filter, ordering, args.after);
   // Even for first: 0, one row is read: hasNextPage tells whether rows exist beyond the (empty) page.
   const rows = await selectRows(em, `select ${reader.columns('e')} from ${reader.table} e where ${condition.sql} order by ${orderBy(em.getPlatform(), 'e', ordering)} limit ?`, [
     ...condition.params,
     size + 1,
   ]);
   const count = memo(async () => {
-    const filter = compileWhere(em.getMetadata().get(entity as string), em.getPlatform(), 'e', where);
     const [row] = await selectRows(em, `select count(*) as count from ${reader.table} e where ${filter.sql}`, filter.params);
     return Number(row.count);
   });
@@ -176,7 +180,8 @@ export async function paginateByParent<T extends object>(
   const reader = rowReader(em, entity, options.omit);
   const parentColumn = `e.${platform.quoteIdentifier(parent.column)}`;
   const parents: SqlFragment = { sql: `${parentColumn} in (${parentIds.map(() => '?').join(', ') || 'null'})`, params: [...parentIds] };
-  const condition = listCondition(em, entity, where, ordering, args.after, parents);
+  const filter = and(compileFilter(em, entity, where), parents);
+  const condition = pageCondition(em, entity, filter, ordering, args.after);
   const rows = await selectRows(
     em,
     `select * from (select ${reader.columns('e')}, row_number() over (partition by ${parentColumn} order by ${orderBy(platform, 'e', ordering)}) as "__rn"
@@ -188,7 +193,6 @@ export async function paginateByParent<T extends object>(
   for (const row of rows) grouped.get(String(row[parent.column]))?.push(reader.read(row));
 
   const counts = memo(async () => {
-    const filter = listCondition(em, entity, where, ordering, null, parents);
     const result = await selectRows(em, `select ${parentColumn} as parent, count(*) as count from ${reader.table} e where ${filter.sql} group by ${parentColumn}`, filter.params);
     return new Map(result.map((r) => [String(r.parent), Number(r.count)]));
   });

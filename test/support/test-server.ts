@@ -19,6 +19,8 @@ export interface TestServer {
   server: RunningServer;
   /** SQL statements sent so far (reset with resetSqlCount). */
   sqlCount(): number;
+  /** The text of the statements counted by sqlCount (the last 1,000). */
+  sqlStatements(): string[];
   resetSqlCount(): void;
   /** Query as admin (or another token) and fail on errors. */
   query<T, V>(document: TypedDocumentNode<T, V>, variables?: V, token?: string): Promise<T>;
@@ -66,9 +68,15 @@ export async function startTestServer(overrides: Partial<Config> = {}, options: 
     ...overrides,
   };
   let statements = 0;
+  const texts: string[] = [];
+  const counted = (sql: string) => {
+    statements++;
+    texts.push(sql);
+    if (texts.length > 1000) texts.shift();
+  };
   let server: RunningServer;
   try {
-    server = await startServer(config, { log: options.log ?? pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }), onQuery: () => statements++, registry: options.registry, wrapRepos: options.wrapRepos });
+    server = await startServer(config, { log: options.log ?? pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }), onQuery: counted, registry: options.registry, wrapRepos: options.wrapRepos });
   } catch (error) {
     await database.drop();
     if (!options.dataDir) await rm(dataDir, { recursive: true, force: true });
@@ -81,8 +89,10 @@ export async function startTestServer(overrides: Partial<Config> = {}, options: 
     databaseUrl: database.url,
     server,
     sqlCount: () => statements,
+    sqlStatements: () => [...texts],
     resetSqlCount: () => {
       statements = 0;
+      texts.length = 0;
     },
     query: (document, variables, token) => queryOk(server.url, token ?? adminToken, document, variables),
     request: (document, variables, token) => postGraphQL(server.url, token === null ? undefined : (token ?? adminToken), document, variables),
