@@ -1,9 +1,10 @@
 /**
  * The minimal baseline the subscription fan-out benchmark compares with: a node:http server with a plain `ws`
- * WebSocketServer (no graphql-ws, no GraphQL execution, no event bus, no database). Clients send
- * `{"type":"subscribe","id":…}` messages over their sockets, as graphql-ws clients do; POST /publish
- * `{"operationId","statuses","intervalMs"}` answers 202 and then broadcasts one progress event per status (its `at`
- * stamped when it is sent) as a graphql-ws `next` message of the same shape and size to every subscription.
+ * WebSocketServer (no graphql-ws, no GraphQL execution, no event bus, no database). Clients speak
+ * graphql-transport-ws: `connection_init` is acknowledged, each `subscribe` registers its id. POST /publish
+ * `{"operationId","bursts","intervalMs"}` answers 202 and then broadcasts, burst by burst `intervalMs` apart, one
+ * progress event per status of the burst (its `at` stamped when it is sent) as a graphql-ws `next` message of the
+ * same shape and size to every subscription.
  * GET /subscriptions tells how many subscriptions are registered.
  * Run: PORT=0 node dist/bench/baseline-fanout-server.js   (prints {"msg":"baseline fanout listening","url":…})
  */
@@ -34,11 +35,11 @@ const server = createServer((request, response) => {
     return void response.end(JSON.stringify({ subscriptions: count }));
   }
   if (request.method === 'POST' && request.url === '/publish') {
-    void body(request).then(({ operationId, statuses, intervalMs }) => {
+    void body(request).then(({ operationId, bursts, intervalMs }) => {
       response.writeHead(202).end();
-      const queue = [...(statuses as string[])];
+      const queue = [...(bursts as string[][])];
       const next = () => {
-        broadcast(String(operationId), queue.shift()!);
+        for (const status of queue.shift()!) broadcast(String(operationId), status);
         if (queue.length > 0) setTimeout(next, Number(intervalMs ?? 0));
       };
       next();
@@ -53,7 +54,8 @@ wsServer.on('connection', (socket) => {
   subscriptions.set(socket, []);
   socket.on('message', (data) => {
     const message = JSON.parse(data.toString()) as { type?: string; id?: string };
-    if (message.type === 'subscribe' && message.id) subscriptions.get(socket)?.push(message.id);
+    if (message.type === 'connection_init') socket.send(JSON.stringify({ type: 'connection_ack' }));
+    else if (message.type === 'subscribe' && message.id) subscriptions.get(socket)?.push(message.id);
   });
   socket.on('close', () => subscriptions.delete(socket));
 });
