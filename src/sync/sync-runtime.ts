@@ -267,8 +267,11 @@ export class SyncRuntime {
             continue;
           }
           locked.push(fabricId);
+          // clock_timestamp(), not now(): now() is when this transaction began, which can be before the previous
+          // operation of the fabric finished and let go of the lock taken just above.
           const rows = await query(
-            `update sync_operation set status = 'in_progress', started_at = now(), heartbeat_at = now(), stage = 'starting', last_updated = now()
+            `update sync_operation set status = 'in_progress', started_at = clock_timestamp(), heartbeat_at = clock_timestamp(), stage = 'starting',
+               last_updated = clock_timestamp()
              where id = ? returning *`,
             [candidate.id],
           );
