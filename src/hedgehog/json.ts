@@ -17,6 +17,15 @@ export function isStringMap(value: unknown): value is Record<string, string> {
   return isJsonObject(value) && Object.values(value).every((item) => typeof item === 'string');
 }
 
+/** Freezes `value` and everything in it (a value already frozen is taken as frozen throughout). */
+export function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const child of Object.values(value)) deepFreeze(child);
+  }
+  return value;
+}
+
 /** Code-point order, independent of the host locale, so that output bytes never depend on the machine. */
 export function compareStrings(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;

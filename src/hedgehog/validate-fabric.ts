@@ -41,6 +41,7 @@ export function validateFabric(items: Iterable<Manifest | FabricEntry>, options:
   const config = options.config ?? DEFAULT_FABRIC_CONFIG;
   const index = new FabricIndex();
   // Keyed by the manifest object (rules only see the indexed objects): no key string per resource and rule.
+  // Origins of entries that name a file or document only: the others have nothing to add to an issue.
   const origins = new Map<Manifest, FabricEntry>();
   const sinks = new Map<Manifest, IssueSink>();
   const sinkFor = (manifest: Manifest): IssueSink => {
@@ -66,7 +67,7 @@ export function validateFabric(items: Iterable<Manifest | FabricEntry>, options:
       if (inFocus(ref) || (focusKeys?.has(resourceKey(manifestRef(first))) ?? false)) resourceIssues.push(...duplicateIssues);
       continue;
     }
-    origins.set(manifest, entry);
+    if (entry.filePath !== undefined || entry.documentIndex !== undefined) origins.set(manifest, entry);
     if ((options.includeResourceChecks ?? true) && inFocus(ref)) {
       resourceIssues.push(...validateResource(manifest, { config }).map((issue) => locate(issue, entry)));
     }

@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { JsonObject } from '../hedgehog/json';
+import { deepFreeze, type JsonObject } from '../hedgehog/json';
 import { canonicalizeManifest, manifestRef, type Manifest } from '../hedgehog/manifest';
 import { resourceKey } from '../hedgehog/issues';
 import type { FabricEntry } from '../hedgehog/validate-fabric';
@@ -32,14 +32,6 @@ const MAX_CACHED_MANIFESTS = 120_000;
 /** Reading changed rows by id pays off only while few changed. */
 const MAX_ROWS_BY_ID = 2_000;
 
-function deepFreeze<T>(value: T): T {
-  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const child of Object.values(value)) deepFreeze(child);
-  }
-  return value;
-}
-
 /**
  * Canonical manifests of the stored resources of fabrics, kept between validations. Every API change validates the
  * whole fabric; instead of reading and canonicalizing every row each time, rows are identified by their tuple
@@ -52,24 +44,28 @@ export class FabricManifestCache {
   private readonly fabrics = new Map<string, Map<string, CachedManifest>>();
 
   /** Canonical manifests of the fabric as `em` (a transaction or not) sees it, keyed by kind/namespace/name. */
-  async load(em: EntityManager, fabricId: string): Promise<Map<string, Manifest>> {
-    return new Map([...(await this.current(em, fabricId)).values()].map((cached) => [cached.key, cached.manifest]));
+  load(em: EntityManager, fabricId: string): Promise<Map<string, Manifest>> {
+    return this.current(em, fabricId, (cached) => cached.manifest);
   }
 
   /** The same as validateFabric entries (marked canonical), in a new map the caller may change. */
-  async loadEntries(em: EntityManager, fabricId: string): Promise<Map<string, FabricEntry>> {
-    return new Map([...(await this.current(em, fabricId)).values()].map((cached) => [cached.key, cached.entry]));
+  loadEntries(em: EntityManager, fabricId: string): Promise<Map<string, FabricEntry>> {
+    return this.current(em, fabricId, (cached) => cached.entry);
   }
 
-  private async current(em: EntityManager, fabricId: string): Promise<Map<string, CachedManifest>> {
+  /** The fabric's current manifests, as `pick` makes them, in a new map by key (built in the same pass as the cache's). */
+  private async current<T>(em: EntityManager, fabricId: string, pick: (cached: CachedManifest) => T): Promise<Map<string, T>> {
     const tuples: StoredRow[] = await em.execute(`select id, xmin::text || '/' || ctid::text as tuple from hedgehog_resource where fabric_id = ?`, [fabricId]);
     const cached = this.fabrics.get(fabricId);
     const current = new Map<string, CachedManifest>();
+    const picked = new Map<string, T>();
     const missing: string[] = [];
     for (const row of tuples) {
       const hit = cached?.get(row.id);
-      if (hit && hit.tuple === row.tuple) current.set(row.id, hit);
-      else missing.push(row.id);
+      if (hit && hit.tuple === row.tuple) {
+        current.set(row.id, hit);
+        picked.set(hit.key, pick(hit));
+      } else missing.push(row.id);
     }
     if (missing.length > 0) {
       const columns = `id, xmin::text || '/' || ctid::text as tuple, api_version, kind, namespace, name, labels, annotations, spec`;
@@ -89,13 +85,15 @@ export class FabricManifestCache {
             spec: row.spec,
           }),
         );
-        current.set(row.id, { tuple: row.tuple, key: resourceKey(manifestRef(manifest)), manifest, entry: Object.freeze({ manifest, canonical: true }) });
+        const fresh: CachedManifest = { tuple: row.tuple, key: resourceKey(manifestRef(manifest)), manifest, entry: Object.freeze({ manifest, canonical: true }) };
+        current.set(row.id, fresh);
+        picked.set(fresh.key, pick(fresh));
       }
     }
     this.fabrics.delete(fabricId);
     this.fabrics.set(fabricId, current);
     this.evict();
-    return current;
+    return picked;
   }
 
   private evict(): void {

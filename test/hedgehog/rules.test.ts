@@ -1,8 +1,9 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  parseManifests, RULE_IDS, validateFabric, type JsonObject, type Manifest, type RuleId, type ValidationIssue,
+  canonicalizeManifest, parseManifests, RULE_IDS, validateFabric, type JsonObject, type Manifest, type RuleId, type ValidationIssue,
 } from '../../src/hedgehog';
+import { deepFreeze } from '../../src/hedgehog/json';
 import { baseFabric, hydratedPair } from './base-fabric';
 
 type Input = Manifest[] | string;
@@ -266,6 +267,20 @@ describe('validation rules', () => {
       assert.deepEqual(okIssues.filter((issue) => issue.rule === rule), [], `${rule} must not fire on the valid variant`);
     });
   }
+});
+
+describe('stored manifests', () => {
+  // The manifest cache hands validation frozen canonical manifests, and connection shapes of frozen specs are kept
+  // between validations: every case must find the same, the first time and again.
+  test('frozen canonical entries give the findings of plain manifests, also when validated again', () => {
+    for (const { rule, bad } of CASES) {
+      if (typeof bad === 'string') continue;
+      const plain = validateFabric(structuredClone(bad));
+      const entries = bad.map((manifest) => ({ manifest: deepFreeze(canonicalizeManifest(structuredClone(manifest))), canonical: true }));
+      assert.deepEqual(validateFabric(entries), plain, rule);
+      assert.deepEqual(validateFabric(entries), plain, `${rule}, validated again`);
+    }
+  });
 });
 
 describe('focus', () => {

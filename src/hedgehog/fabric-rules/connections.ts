@@ -1,11 +1,22 @@
 import { getObject, getString } from '../access';
 import { connectionShape, portUsageKey, type ConnectionEndpoint, type ConnectionShape } from '../connection-endpoints';
 import { parseIPv4Prefix, prefixCovers } from '../ip';
+import { deepFreeze, type JsonObject } from '../json';
 import type { Manifest } from '../manifest';
 import { missingRef, related, type FabricContext } from './context';
 
 /** Connection shapes computed once per fabric, reused by the attachment rules. */
 export type ConnectionShapes = Map<string, ConnectionShape>;
+
+/** Shapes of frozen specs (the cached stored manifests, which never change), made once per spec and frozen too. */
+const frozenSpecShapes = new WeakMap<JsonObject, ConnectionShape>();
+
+function shapeOf(spec: JsonObject): ConnectionShape {
+  if (!Object.isFrozen(spec)) return connectionShape(spec);
+  let shape = frozenSpecShapes.get(spec);
+  if (!shape) frozenSpecShapes.set(spec, (shape = deepFreeze(connectionShape(spec))));
+  return shape;
+}
 
 export function validateConnections(context: FabricContext): ConnectionShapes {
   const shapes: ConnectionShapes = new Map();
@@ -13,7 +24,7 @@ export function validateConnections(context: FabricContext): ConnectionShapes {
   const linkIPOwners = new Map<number, Manifest>();
   const fabricSubnet = parseIPv4Prefix(context.config.fabricSubnet);
   for (const connection of context.index.all('Connection')) {
-    const shape = connectionShape(connection.spec);
+    const shape = shapeOf(connection.spec);
     shapes.set(connection.metadata.name, shape);
     const sink = context.sinkFor(connection);
     for (const endpoint of shape.endpoints) {
